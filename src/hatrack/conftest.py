@@ -1,0 +1,86 @@
+"""Shared fixtures: the personas every permission test runs through, and a small district."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from hatrack.accounts.models import User
+from hatrack.core.roles import Role
+
+PASSWORD = "correct horse battery staple"
+PERSONAS = ("leader", "technician", "staff", "viewer", "outsider")
+
+
+def make_user(role: str, username: str | None = None, **extra: object) -> User:
+    username = username or f"{role}-user"
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.org",
+        role=role,
+        first_name=role.title(),
+        last_name="Persona",
+        **extra,
+    )
+
+
+@pytest.fixture
+def leader(db) -> User:
+    return make_user(Role.LEADER)
+
+
+@pytest.fixture
+def technician(db) -> User:
+    return make_user(Role.TECHNICIAN)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return make_user(Role.VIEWER)
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User | None], Client]:
+    """A test client signed in as the given user, or anonymous for None (the outsider)."""
+
+    def build(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return build
+
+
+@pytest.fixture
+def persona(request, db, client_for) -> tuple[str, Client]:
+    """Parametrize with indirect=True over PERSONAS to run a test as each of them."""
+    name = request.param
+    user = None if name == "outsider" else make_user(name)
+    return name, client_for(user)
+
+
+@pytest.fixture
+def leader_client(leader, client_for) -> Client:
+    return client_for(leader)
+
+
+@pytest.fixture
+def technician_client(technician, client_for) -> Client:
+    return client_for(technician)
+
+
+@pytest.fixture
+def staff_client(staff, client_for) -> Client:
+    return client_for(staff)
+
+
+@pytest.fixture
+def viewer_client(viewer, client_for) -> Client:
+    return client_for(viewer)

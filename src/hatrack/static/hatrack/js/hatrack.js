@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without this file.
+"use strict";
+
+// Forms marked data-confirm ask before a destructive action.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
+
+// Selects and checkboxes inside a form marked data-autosubmit apply filters at once.
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  const form = field instanceof HTMLElement ? field.closest("form[data-autosubmit]") : null;
+  if (form && (field instanceof HTMLSelectElement || field.type === "checkbox")) {
+    form.requestSubmit();
+  }
+});

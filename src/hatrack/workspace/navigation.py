@@ -1,0 +1,112 @@
+"""The layout's navigation: the directory, the hats of the product, and administration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import reverse
+
+from hatrack.core.permissions import can
+
+DISTRICT_NAME_CACHE_KEY = "workspace:district-name"
+
+
+@dataclass(frozen=True)
+class Hat:
+    """One section of the workspace. `coming` describes a hat not built yet."""
+
+    key: str
+    label: str
+    url_name: str
+    action: str
+    group: str
+    coming: str = ""
+
+
+HATS: tuple[Hat, ...] = (
+    Hat("home", "Home", "home", "home.view", "workspace"),
+    Hat("people", "People", "directory:person_list", "directory.view", "district"),
+    Hat("sites", "Sites", "directory:site_list", "directory.view", "district"),
+    Hat("departments", "Departments", "directory:department_list", "directory.view", "district"),
+    Hat(
+        "servicedesk", "Service desk", "hats:servicedesk", "hats.view", "hats",
+        "Tickets from the staff portal, email and the API, with queues for every department, "
+        "SLAs on the school calendar, a knowledge base and metrics.",
+    ),
+    Hat(
+        "devices", "Devices", "hats:devices", "hats.view", "hats",
+        "Every device and who holds it: barcode-driven distribution and collection, repairs "
+        "and fees, imports from Google Admin and Intune, labels and physical audits.",
+    ),
+    Hat(
+        "systems", "Systems", "hats:systems", "hats.view", "hats",
+        "The district's systems and how they depend on each other, health checks, incidents, "
+        "and a status page for staff and families.",
+    ),
+    Hat(
+        "planning", "Planning", "hats:planning", "hats.view", "hats",
+        "Multi-year budgets by funding source, total cost of ownership, device refresh "
+        "forecasts and the funding cliff.",
+    ),
+    Hat(
+        "security", "Security & privacy", "hats:security", "hats.view", "hats",
+        "The apps that touch student data and their privacy agreements, app requests, "
+        "the risk register and security incidents.",
+    ),
+    Hat(
+        "policies", "Policies & learning", "hats:policies", "hats.view", "hats",
+        "Policies with versions and acknowledgments, professional development, and the "
+        "leader's own growth plan.",
+    ),
+    Hat(
+        "reports", "Reports", "hats:reports", "hats.view", "hats",
+        "Dashboards and a board-ready report on service, uptime, security, spending and plans.",
+    ),
+    Hat(
+        "peers", "Peer network", "hats:peers", "hats.view", "hats",
+        "Anonymous benchmarks against similar districts, peer questions, mentors, shared "
+        "resources and early warning of attacks seen elsewhere.",
+    ),
+    Hat("accounts", "Accounts", "accounts:user_list", "accounts.manage", "admin"),
+    Hat("audit", "Audit log", "audit:list", "audit.view", "admin"),
+    Hat("tasks", "Background work", "tasks:list", "tasks.view", "admin"),
+)
+
+GROUP_LABELS = {"workspace": "", "district": "District", "hats": "Hats", "admin": "Administration"}
+
+
+def hat(key: str) -> Hat:
+    return next(h for h in HATS if h.key == key)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    """The navigation groups this user may see, with the current section marked."""
+    path = request.path
+    groups: list[dict[str, object]] = []
+    for group, label in GROUP_LABELS.items():
+        items = []
+        for h in HATS:
+            if h.group != group or not can(request.user, h.action):
+                continue
+            url = reverse(h.url_name)
+            current = path == url if url == "/" else path.startswith(url)
+            items.append({"label": h.label, "url": url, "current": current})
+        if items:
+            groups.append({"label": label, "items": items})
+    return groups
+
+
+def district_name() -> str:
+    name = cache.get(DISTRICT_NAME_CACHE_KEY)
+    if name is None:
+        from hatrack.directory.models import District
+
+        name = District.objects.filter(pk=1).values_list("name", flat=True).first() or "Hatrack"
+        cache.set(DISTRICT_NAME_CACHE_KEY, name, 300)
+    return str(name)
+
+
+def forget_district_name() -> None:
+    cache.delete(DISTRICT_NAME_CACHE_KEY)
