@@ -130,4 +130,3 @@ def history_of(obj: models.Model, *, limit: int = 50) -> Iterable[AuditEntry]:
         .select_related(None)
         .only("at", "actor_name", "action", "summary", "changes")[:limit]
     )
-

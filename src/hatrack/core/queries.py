@@ -12,8 +12,10 @@ def task_backlog() -> dict[str, Any]:
     from django.db.models import Count, Min
     from django.utils import timezone
 
-    rows = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).values("status").annotate(
-        n=Count("id"), oldest=Min("enqueued_at")
+    rows = (
+        DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+        .values("status")
+        .annotate(n=Count("id"), oldest=Min("enqueued_at"))
     )
     by_status = {row["status"]: row for row in rows}
     oldest = by_status.get("READY", {}).get("oldest")

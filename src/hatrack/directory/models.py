@@ -137,7 +137,12 @@ class Site(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     nces_school_id = models.CharField(
-        "NCES school id", max_length=12, null=True, blank=True, unique=True, validators=[nces_school_id]
+        "NCES school id",
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[nces_school_id],
     )
     source_id = models.CharField(
         "SIS sourcedId", max_length=255, null=True, blank=True, unique=True
@@ -161,7 +166,9 @@ class Site(models.Model):
         indexes = [models.Index(fields=["kind", "name"], name="site_kind_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(name=""), name="site_name_required", violation_error_message="A site needs a name."
+                condition=~Q(name=""),
+                name="site_name_required",
+                violation_error_message="A site needs a name.",
             )
         ]
 
@@ -241,7 +248,10 @@ class Person(models.Model):
         "SIS sourcedId", max_length=255, null=True, blank=True, unique=True
     )
     sis_id = models.CharField(
-        "SIS id", max_length=64, blank=True, help_text="The id people see in the SIS (OneRoster identifier)."
+        "SIS id",
+        max_length=64,
+        blank=True,
+        help_text="The id people see in the SIS (OneRoster identifier).",
     )
     username = models.CharField(max_length=150, blank=True)
     given_name = models.CharField(max_length=100)
@@ -274,8 +284,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_key", "given_key", "id"], name="person_name_idx"),
             models.Index(fields=["given_key"], name="person_given_idx"),
-            models.Index(fields=["primary_site", "family_key", "given_key", "id"], name="person_site_name_idx"),
-            models.Index(fields=["role", "family_key", "given_key", "id"], name="person_role_name_idx"),
+            models.Index(
+                fields=["primary_site", "family_key", "given_key", "id"],
+                name="person_site_name_idx",
+            ),
+            models.Index(
+                fields=["role", "family_key", "given_key", "id"], name="person_role_name_idx"
+            ),
             models.Index(fields=["email"], name="person_email_idx"),
             models.Index(fields=["sis_id"], name="person_sis_idx"),
         ]
@@ -289,6 +304,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.set_name_keys()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("directory:person_detail", args=[self.pk])
@@ -304,7 +323,3 @@ class Person(models.Model):
     def set_name_keys(self) -> None:
         self.family_key = name_key(self.family_name)
         self.given_key = name_key(self.given_name)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.set_name_keys()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -31,41 +31,73 @@ HATS: tuple[Hat, ...] = (
     Hat("sites", "Sites", "directory:site_list", "directory.view", "district"),
     Hat("departments", "Departments", "directory:department_list", "directory.view", "district"),
     Hat(
-        "servicedesk", "Service desk", "hats:servicedesk", "hats.view", "hats",
+        "servicedesk",
+        "Service desk",
+        "hats:servicedesk",
+        "hats.view",
+        "hats",
         "Tickets from the staff portal, email and the API, with queues for every department, "
         "SLAs on the school calendar, a knowledge base and metrics.",
     ),
     Hat(
-        "devices", "Devices", "hats:devices", "hats.view", "hats",
+        "devices",
+        "Devices",
+        "hats:devices",
+        "hats.view",
+        "hats",
         "Every device and who holds it: barcode-driven distribution and collection, repairs "
         "and fees, imports from Google Admin and Intune, labels and physical audits.",
     ),
     Hat(
-        "systems", "Systems", "hats:systems", "hats.view", "hats",
+        "systems",
+        "Systems",
+        "hats:systems",
+        "hats.view",
+        "hats",
         "The district's systems and how they depend on each other, health checks, incidents, "
         "and a status page for staff and families.",
     ),
     Hat(
-        "planning", "Planning", "hats:planning", "hats.view", "hats",
+        "planning",
+        "Planning",
+        "hats:planning",
+        "hats.view",
+        "hats",
         "Multi-year budgets by funding source, total cost of ownership, device refresh "
         "forecasts and the funding cliff.",
     ),
     Hat(
-        "security", "Security & privacy", "hats:security", "hats.view", "hats",
+        "security",
+        "Security & privacy",
+        "hats:security",
+        "hats.view",
+        "hats",
         "The apps that touch student data and their privacy agreements, app requests, "
         "the risk register and security incidents.",
     ),
     Hat(
-        "policies", "Policies & learning", "hats:policies", "hats.view", "hats",
+        "policies",
+        "Policies & learning",
+        "hats:policies",
+        "hats.view",
+        "hats",
         "Policies with versions and acknowledgments, professional development, and the "
         "leader's own growth plan.",
     ),
     Hat(
-        "reports", "Reports", "hats:reports", "hats.view", "hats",
+        "reports",
+        "Reports",
+        "hats:reports",
+        "hats.view",
+        "hats",
         "Dashboards and a board-ready report on service, uptime, security, spending and plans.",
     ),
     Hat(
-        "peers", "Peer network", "hats:peers", "hats.view", "hats",
+        "peers",
+        "Peer network",
+        "hats:peers",
+        "hats.view",
+        "hats",
         "Anonymous benchmarks against similar districts, peer questions, mentors, shared "
         "resources and early warning of attacks seen elsewhere.",
     ),

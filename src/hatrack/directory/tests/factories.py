@@ -8,7 +8,12 @@ _seq = itertools.count(1)
 
 
 def make_district(**overrides: object) -> District:
-    values = {"name": "Maple Valley Unified", "state": "OR", "nces_lea_id": "4100001", "enrollment": 9000}
+    values = {
+        "name": "Maple Valley Unified",
+        "state": "OR",
+        "nces_lea_id": "4100001",
+        "enrollment": 9000,
+    }
     values.update(overrides)
     district = District(**values)
     district.save()
