@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 from hatrack.core.roles import Role
 
@@ -77,12 +78,12 @@ def requires(action: str) -> Callable[[ViewFunc], ViewFunc]:
             if not request.user.is_authenticated:
                 if getattr(request, "htmx", False):
                     response = HttpResponse(status=401)
-                    response["HX-Redirect"] = settings.LOGIN_URL
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
                     return response
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action):
                 raise PermissionDenied(action)
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+            return view(request, *args, **kwargs)
 
         guarded.hatrack_action = action  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
