@@ -18,7 +18,7 @@ def task_backlog() -> dict[str, Any]:
         .values("status")
         .annotate(n=Count("id"), oldest=Min("enqueued_at"))
     )
-    by_status: dict[str, dict[str, Any]] = {row["status"]: row for row in rows}
+    by_status: dict[str, dict[str, Any]] = {row["status"]: dict(row) for row in rows}
     queued = by_status.get("READY", {})
     oldest = queued.get("oldest")
     return {
