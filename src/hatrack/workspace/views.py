@@ -3,18 +3,29 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hatrack.core.permissions import requires
-from hatrack.workspace.navigation import hat
+from hatrack.core import search as core_search
+from hatrack.core.permissions import can, requires
+from hatrack.directory import queries as directory
+from hatrack.workspace import dashboard
+from hatrack.workspace.navigation import HATS, hat
+
+SEARCH_SOURCES = (directory.search_people, directory.search_sites, directory.search_departments)
 
 
 @requires("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html", {})
+    if not can(request.user, "directory.view"):
+        hats = [h for h in HATS if h.coming and can(request.user, h.action)]
+        return render(request, "workspace/home_staff.html", {"hats": hats})
+    return render(request, "workspace/home.html", dashboard.home_context())
 
 
 @requires("search.use")
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/search.html", {"search_query": request.GET.get("q", "")})
+    query = core_search.clean_query(request.GET.get("q"))
+    groups = core_search.search(query, SEARCH_SOURCES)
+    context = {"search_query": query, "groups": groups, "searched": bool(query)}
+    return render(request, "workspace/search.html", context)
 
 
 @requires("hats.view")

@@ -1,25 +1,82 @@
-"""Temporary: replaced by the owner of this module."""
+"""Department pages: the list (search, site and status filters), a department, create, edit."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
-from hatrack.core.permissions import public, requires
-
-
-@requires("directory.view")
-def department_list(request):
-    raise Http404
-
-
-@requires("directory.view")
-def department_create(request):
-    raise Http404
+from hatrack.core.lists import count_label, keyset_page
+from hatrack.core.permissions import requires
+from hatrack.directory import queries, services
+from hatrack.directory.forms import DepartmentFilterForm, DepartmentForm
+from hatrack.directory.models import Department
+from hatrack.directory.views.people import acting_user, list_query, render_list
 
 
 @requires("directory.view")
-def department_detail(request, pk):
-    raise Http404
+def department_list(request: HttpRequest) -> HttpResponse:
+    form = DepartmentFilterForm(request.GET or None, site_choices=queries.site_choices())
+    filters = form.filters()
+    rows = queries.department_list_rows(filters)
+    page = keyset_page(
+        rows,
+        order=queries.SITE_ORDER,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": queries.present_department_rows(page.rows),
+        "count": count_label(rows),
+        "query": list_query(request),
+        "filtered": bool(filters["q"] or filters["site"]) or filters["active"] != "active",
+    }
+    return render_list(request, "directory/department_list.html", context)
 
 
 @requires("directory.view")
-def department_edit(request, pk):
-    raise Http404
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        department = queries.department_detail(pk)
+    except Department.DoesNotExist as exc:
+        raise Http404 from exc
+    context = {
+        "department": department,
+        "people": queries.department_people(department),
+        "history": queries.history(department),
+    }
+    return render(request, "directory/department_detail.html", context)
+
+
+@requires("directory.change")
+def department_create(request: HttpRequest) -> HttpResponse:
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            department = services.create_department(by=acting_user(request), **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{department} was added.")
+            return redirect(department)
+    return render(request, "directory/department_form.html", {"form": form, "department": None})
+
+
+@requires("directory.change")
+def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=pk)
+    form = DepartmentForm(request.POST or None, instance=department)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_department(
+                department=department, by=acting_user(request), **form.values()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{department} was saved.")
+            return redirect(department)
+    return render(
+        request, "directory/department_form.html", {"form": form, "department": department}
+    )

@@ -1,30 +1,120 @@
-"""Temporary: replaced by the owner of this module."""
+"""People pages: the list (search, filters, keyset pages, CSV), a person, create and edit."""
 
-from django.http import Http404
+from __future__ import annotations
 
-from hatrack.core.permissions import public, requires
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+
+from hatrack.core.lists import count_label, csv_response, keyset_page
+from hatrack.core.permissions import requires
+from hatrack.directory import queries, services
+from hatrack.directory.forms import PersonFilterForm, PersonForm
+from hatrack.directory.models import Person
+
+if TYPE_CHECKING:
+    from hatrack.accounts.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user; `requires` has already turned anonymous visitors away."""
+    return cast("User", request.user)
+
+
+def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The whole page, or only its `results` partial when htmx swaps the results in."""
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx and not htmx.history_restore_request)
+    response = render(request, f"{template}#results" if partial else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def list_query(request: HttpRequest) -> str:
+    """The list's query string without its page cursor, for page links and the export."""
+    params = request.GET.copy()
+    params.pop("after", None)
+    params.pop("before", None)
+    return params.urlencode()
 
 
 @requires("directory.view")
-def person_list(request):
-    raise Http404
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None, site_choices=queries.site_choices())
+    filters = form.filters()
+    page = keyset_page(
+        queries.person_list_rows(filters),
+        order=queries.PERSON_ORDER,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": queries.present_person_rows(page.rows),
+        "count": count_label(queries.people_matching(filters)),
+        "query": list_query(request),
+        "filtered": any(filters[k] for k in ("q", "role", "site", "grade"))
+        or filters["active"] != "active",
+    }
+    return render_list(request, "directory/person_list.html", context)
 
 
 @requires("directory.view")
-def person_export(request):
-    raise Http404
+def person_export(request: HttpRequest) -> StreamingHttpResponse:
+    form = PersonFilterForm(request.GET or None, site_choices=queries.site_choices())
+    rows = queries.person_csv_rows(form.filters())
+    return csv_response("people.csv", queries.PERSON_CSV_HEADER, rows)
 
 
 @requires("directory.view")
-def person_create(request):
-    raise Http404
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = queries.person_detail(pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    context = {
+        "person": person,
+        "account": queries.person_account(person),
+        "history": queries.history(person),
+    }
+    return render(request, "directory/person_detail.html", context)
 
 
-@requires("directory.view")
-def person_detail(request, pk):
-    raise Http404
+@requires("directory.change")
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(by=acting_user(request), **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{person} was added to the directory.")
+            return redirect(person)
+    return render(request, "directory/person_form.html", {"form": form, "person": None})
 
 
-@requires("directory.view")
-def person_edit(request, pk):
-    raise Http404
+@requires("directory.change")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "POST" and "set_active" in request.POST:
+        active = request.POST["set_active"] == "1"
+        services.set_person_active(person=person, active=active, by=acting_user(request))
+        state = "reactivated" if active else "deactivated"
+        messages.success(request, f"{person} was {state}.")
+        return redirect(person)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person=person, by=acting_user(request), **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{person} was saved.")
+            return redirect(person)
+    return render(request, "directory/person_form.html", {"form": form, "person": person})

@@ -1,25 +1,77 @@
-"""Temporary: replaced by the owner of this module."""
+"""Site pages: the list (search, kind and status filters), a site, create and edit."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
-from hatrack.core.permissions import public, requires
-
-
-@requires("directory.view")
-def site_list(request):
-    raise Http404
-
-
-@requires("directory.view")
-def site_create(request):
-    raise Http404
+from hatrack.core.lists import count_label, keyset_page
+from hatrack.core.permissions import requires
+from hatrack.directory import queries, services
+from hatrack.directory.forms import SiteFilterForm, SiteForm
+from hatrack.directory.models import Site
+from hatrack.directory.views.people import acting_user, list_query, render_list
 
 
 @requires("directory.view")
-def site_detail(request, pk):
-    raise Http404
+def site_list(request: HttpRequest) -> HttpResponse:
+    form = SiteFilterForm(request.GET or None)
+    filters = form.filters()
+    rows = queries.site_list_rows(filters)
+    page = keyset_page(
+        rows,
+        order=queries.SITE_ORDER,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": queries.present_site_rows(page.rows),
+        "count": count_label(rows),
+        "query": list_query(request),
+        "filtered": bool(filters["q"] or filters["kind"]) or filters["active"] != "active",
+    }
+    return render_list(request, "directory/site_list.html", context)
 
 
 @requires("directory.view")
-def site_edit(request, pk):
-    raise Http404
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(Site, pk=pk)
+    context = {
+        "site": site,
+        "by_role": queries.site_people_by_role(site),
+        "people": queries.site_people_sample(site),
+        "departments": queries.site_departments(site),
+        "history": queries.history(site),
+    }
+    return render(request, "directory/site_detail.html", context)
+
+
+@requires("directory.change")
+def site_create(request: HttpRequest) -> HttpResponse:
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.create_site(by=acting_user(request), **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{site} was added.")
+            return redirect(site)
+    return render(request, "directory/site_form.html", {"form": form, "site": None})
+
+
+@requires("directory.change")
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(Site, pk=pk)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_site(site=site, by=acting_user(request), **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{site} was saved.")
+            return redirect(site)
+    return render(request, "directory/site_form.html", {"form": form, "site": site})
