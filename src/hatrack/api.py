@@ -1,5 +1,36 @@
-"""The REST API root: one NinjaAPI, each app adds its router."""
+"""The REST API root: one NinjaAPI under /api/, each app adds its router.
 
-from ninja import NinjaAPI
+Authentication, permissions, errors and pages are shared (`hatrack.core.api`); the
+schema is at /api/openapi.json and the interactive docs at /api/docs, both for
+signed-in users, served from Ninja's bundled static files (no CDN).
+"""
 
-api = NinjaAPI(title="Hatrack API", version="1", urls_namespace="api")
+from ninja import Swagger
+
+from hatrack.core.api import HatrackAPI
+from hatrack.directory.api import router as directory_router
+
+DESCRIPTION = """The district directory of Hatrack: the district profile, sites, departments
+and people.
+
+**Authentication.** Send an API token, created on your profile page, in the header
+`Authorization: Bearer htk_...`; or use the API from a signed-in browser session
+(unsafe methods then need the `X-CSRFToken` header). The API acts with your role:
+Viewers, Technicians and Technology leaders read; only Technology leaders change.
+
+**Lists** return `{"items": [...], "next": "<url>"}`; follow `next` until it is null.
+`limit` sets the page size (at most 200).
+
+**Errors** are JSON: `{"detail": "..."}`; invalid values give 422 with `errors`, a
+list of messages per field. Nothing is changed by a request that fails.
+"""
+
+api = HatrackAPI(
+    title="Hatrack API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    # No outside validator badge: the docs page talks to this server only.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+)
+api.add_router("", directory_router)
