@@ -75,11 +75,14 @@ class PageWatch:
     def on_page_error(self, error: Exception) -> None:
         self.page_errors.append(str(error))
 
+    def is_foreign(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return (
+            parts.scheme not in LOCAL_SCHEMES and f"{parts.scheme}://{parts.netloc}" != self.origin
+        )
+
     def on_request(self, request: Request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in LOCAL_SCHEMES:
-            return
-        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+        if self.is_foreign(request.url):
             self.foreign_requests.append(request.url)
 
     def problems(self) -> list[str]:
@@ -119,6 +122,8 @@ def page(browser: Browser, live_server, watch: PageWatch) -> Iterator[Page]:
     page.on("console", watch.on_console)
     page.on("pageerror", watch.on_page_error)
     context.on("request", watch.on_request)
+    # Recorded above, then stopped here: a test run never reaches the network.
+    context.route(watch.is_foreign, lambda route: route.abort())
     yield page
     context.close()
     problems = watch.problems()
