@@ -1,16 +1,55 @@
-"""The `hatrack` command: demo, serve, worker, migrate, createadmin, import-oneroster,
-and every Django management command by its own name."""
+"""The `hatrack` command: Hatrack's own commands, and every Django management command.
+
+`hatrack import-oneroster` runs the `import_oneroster` management command (dashes are
+accepted for underscores); anything else is handed to Django as it is, so
+`hatrack check --deploy`, `hatrack shell` and `hatrack makemigrations` work too.
+"""
+
+from __future__ import annotations
 
 import os
 import sys
 
+COMMANDS = [
+    ("demo", "set up, load and serve the demo district with a background worker [--fresh]"),
+    ("serve", "serve Hatrack with gunicorn (production) [--workers N] [--bind ADDR]"),
+    ("worker", "run background tasks such as imports; run one or more [--batch]"),
+    ("migrate", "create or upgrade the database"),
+    ("createadmin", "create a Technology leader account"),
+    ("import-oneroster", "import a OneRoster 1.1 CSV folder or zip, with a progress bar"),
+]
+
+USAGE = """usage: hatrack COMMAND [options]
+
+Hatrack commands:
+{commands}
+
+Any other Django management command also works, e.g. `hatrack check --deploy`,
+`hatrack shell` or `hatrack changepassword`; `hatrack help --commands` lists them all
+and `hatrack help COMMAND` (or `hatrack COMMAND --help`) explains one.
+Configuration comes from environment variables or a .env file (see the README).
+"""
+
+
+def usage() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS)
+    return USAGE.format(commands=lines)
+
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args in (["-h"], ["--help"], ["help"]):
+        sys.stdout.write(usage())
+        return
+    command = args[0] if args[0].startswith("-") else args[0].replace("-", "_")
+    if command == "demo":
+        # The demo shows detailed error pages; settings read DEBUG when Django starts.
+        os.environ["DEBUG"] = "true"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hatrack", *args])
+    execute_from_command_line(["hatrack", command, *args[1:]])
 
 
 if __name__ == "__main__":
