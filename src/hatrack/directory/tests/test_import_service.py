@@ -130,7 +130,7 @@ def test_a_person_missing_from_a_later_bulk_file_is_deactivated(tmp_path):
     run_import(DATA / "valid")
     folder = copy_valid(tmp_path)
     users = folder / "users.csv"
-    users.write_text("".join(l for l in users.read_text().splitlines(True) if "u-1005" not in l))
+    users.write_text("".join(x for x in users.read_text().splitlines(True) if "u-1005" not in x))
     result = run_import(folder)
     assert people(result)["deactivated"] == 1
     assert Person.objects.get(source_id="u-1005").active is False
@@ -141,7 +141,7 @@ def test_a_deactivated_person_who_returns_is_active_again(tmp_path):
     folder = copy_valid(tmp_path)
     users = folder / "users.csv"
     original = users.read_text()
-    users.write_text("".join(l for l in original.splitlines(True) if "u-1005" not in l))
+    users.write_text("".join(x for x in original.splitlines(True) if "u-1005" not in x))
     run_import(folder)
     users.write_text(original)
     assert people(run_import(folder))["updated"] == 1
