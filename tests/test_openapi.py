@@ -1,0 +1,275 @@
+"""The API keeps its promises: the OpenAPI schema is valid, every response the schema
+documents is produced by a real request and matches it, and the docs page works under
+the strict Content-Security-Policy without any outside server."""
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate
+
+from hatrack.accounts.models import User
+from hatrack.accounts.tokens import create_api_token
+from hatrack.api import api
+from hatrack.conftest import make_user
+from hatrack.directory.models import District
+from hatrack.directory.tests.factories import (
+    make_department,
+    make_district,
+    make_person,
+    make_site,
+)
+
+pytestmark = pytest.mark.django_db
+
+# As served: through JSON, so status codes are strings as in the document.
+SCHEMA = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/")))
+
+
+def documented_responses() -> list[tuple[str, str, int]]:
+    return sorted(
+        (method.upper(), path, int(status))
+        for path, operations in SCHEMA["paths"].items()
+        for method, operation in operations.items()
+        for status in operation["responses"]
+    )
+
+
+def strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every object closed, so a response with an extra field fails."""
+    schema = copy.deepcopy(schema)
+
+    def close(node: Any) -> None:
+        if isinstance(node, dict):
+            if "properties" in node:
+                node.setdefault("additionalProperties", False)
+            for value in node.values():
+                close(value)
+        elif isinstance(node, list):
+            for value in node:
+                close(value)
+
+    close(schema)
+    return schema
+
+
+CLOSED_COMPONENTS = strict(SCHEMA["components"])
+
+
+def assert_matches_schema(method: str, path: str, status: int, body: Any) -> None:
+    operation = SCHEMA["paths"][path][method.lower()]
+    response_schema = operation["responses"][str(status)]["content"]["application/json"]
+    root = {**strict(response_schema["schema"]), "components": CLOSED_COMPONENTS}
+    validator = OAS31Validator(root, format_checker=OAS31Validator.FORMAT_CHECKER)
+    errors = [e.message for e in validator.iter_errors(body)]
+    assert errors == [], (method, path, status, body)
+
+
+# --- The schema -------------------------------------------------------------------------
+
+
+def test_the_schema_is_a_valid_openapi_document():
+    validate(SCHEMA)
+
+
+def test_the_schema_served_is_the_one_checked(viewer_client):
+    response = viewer_client.get("/api/openapi.json")
+    assert response.status_code == 200
+    served = response.json()
+    validate(served)
+    assert served["paths"].keys() == SCHEMA["paths"].keys()
+
+
+def test_the_schema_documents_token_and_session_authentication():
+    schemes = SCHEMA["components"]["securitySchemes"]
+    assert schemes["BearerTokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["in"] == "cookie"
+    for operations in SCHEMA["paths"].values():
+        for operation in operations.values():
+            assert operation["security"] == [{"BearerTokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_every_operation_documents_its_refusals():
+    for path, operations in SCHEMA["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"401", "403"} <= documented, (method, path)
+            if "{" in path:
+                assert "404" in documented, (method, path)
+            if method in ("post", "patch"):
+                assert "422" in documented, (method, path)
+
+
+def test_the_schema_needs_a_signed_in_user():
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_a_script_may_read_the_schema_with_its_token(staff):
+    _, key = create_api_token(user=staff, name="codegen", by=staff)
+    response = Client().get("/api/openapi.json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+
+
+# --- Every documented response, produced and checked ---------------------------------------
+
+
+@dataclass
+class World:
+    leader: Client
+    viewer: Client
+    staff: Client
+    anonymous: Client
+    ids: dict[str, int]
+
+
+def token_client(role: str) -> Client:
+    user = User.objects.create(username=f"{role}-contract", role=role)  # no password: fast
+    _, key = create_api_token(user=user, name="contract", by=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+@pytest.fixture
+def world() -> World:
+    make_district()
+    site = make_site(name="Lincoln High", kind="high", grade_low="09", grade_high="12")
+    department = make_department(name="Technology", site=site)
+    person = make_person(given_name="Ann", family_name="Adams", primary_site=site, grade="10")
+    for n in range(3):
+        make_person(family_name=f"Zimmer{n}")
+        make_site(name=f"Zone School {n}")
+        make_department(name=f"Zone Team {n}")
+    return World(
+        leader=token_client("leader"),
+        viewer=token_client("viewer"),
+        staff=token_client("staff"),
+        anonymous=Client(),
+        ids={"site_id": site.pk, "department_id": department.pk, "person_id": person.pk},
+    )
+
+
+VALID_NEW = {
+    "/api/sites": {"name": "Roosevelt Middle", "code": "RMS", "kind": "middle"},
+    "/api/departments": {"name": "Nutrition", "code": "NUT"},
+    "/api/people": {"given_name": "Ada", "family_name": "Lovelace", "role": "teacher"},
+}
+VALID_CHANGE = {"name": "Renamed"}
+VALID_PERSON_CHANGE = {"family_name": "Baker", "active": False}
+INVALID_CHANGE = {"name": ""}
+INVALID_PERSON_CHANGE = {"email": "not an address"}
+
+
+def call(client: Client, method: str, url: str, body: dict | None = None):
+    if method == "GET":
+        return client.get(url)
+    return getattr(client, method.lower())(url, body or {}, content_type="application/json")
+
+
+def scenario(world: World, method: str, path: str, status: int):
+    """The request that should produce `status` from `method path`."""
+    url = path.format(**world.ids)
+    is_person = path.startswith("/api/people/")
+    if status == 401:
+        return call(world.anonymous, method, url, {})
+    if status == 403:
+        return call(world.staff, method, url, {})
+    if status == 404:
+        if path == "/api/district":
+            District.objects.all().delete()
+            return call(world.viewer, method, url)
+        change = VALID_PERSON_CHANGE if is_person else VALID_CHANGE
+        return call(world.leader, method, re.sub(r"/\d+$", "/999999", url), change)
+    if status == 400:
+        return world.viewer.get(f"{url}?after=tampered")
+    if method == "GET":
+        return world.viewer.get(url if status == 200 else f"{url}?limit=0")
+    if method == "POST":
+        return call(world.leader, method, url, VALID_NEW[path] if status == 201 else {})
+    if status == 200:
+        return call(world.leader, method, url, VALID_PERSON_CHANGE if is_person else VALID_CHANGE)
+    return call(world.leader, method, url, INVALID_PERSON_CHANGE if is_person else INVALID_CHANGE)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    documented_responses(),
+    ids=[f"{m} {p} {s}" for m, p, s in documented_responses()],
+)
+def test_every_documented_response_is_produced_and_matches_the_schema(world, method, path, status):
+    response = scenario(world, method, path, status)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    assert_matches_schema(method, path, status, response.json())
+
+
+def test_the_contract_covers_every_endpoint():
+    operations = {(m, p) for m, p, _ in documented_responses()}
+    assert len(operations) == 14
+
+
+def test_a_list_item_with_an_extra_field_would_fail_the_contract(world):
+    body = world.viewer.get("/api/people").json()
+    body["items"][0]["birthday"] = "2010-01-01"
+    with pytest.raises(AssertionError):
+        assert_matches_schema("GET", "/api/people", 200, body)
+
+
+def test_list_and_detail_endpoints_write_the_same_person(world):
+    listed = world.viewer.get("/api/people?q=adams").json()["items"][0]
+    single = world.viewer.get(f"/api/people/{world.ids['person_id']}").json()
+    assert listed == single
+
+
+# --- The docs page ---------------------------------------------------------------------------
+
+
+def test_the_docs_page_sends_strangers_to_sign_in():
+    response = Client().get("/api/docs")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role", ["leader", "technician", "staff", "viewer"])
+def test_every_signed_in_role_may_read_the_docs(role, client_for):
+    response = client_for(make_user(role)).get("/api/docs")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+
+
+def test_the_api_root_leads_to_the_docs(viewer_client):
+    response = viewer_client.get("/api/")
+    assert response.status_code == 302
+    assert response["Location"] == "/api/docs"
+
+
+def test_the_docs_page_loads_only_files_from_this_server(viewer_client):
+    html = viewer_client.get("/api/docs").content.decode()
+    urls = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert urls
+    assert all(url.startswith("/static/") for url in urls), urls
+    for url in urls:
+        assert viewer_client.get(url).status_code == 200, url
+
+
+def test_the_docs_page_has_no_inline_script_or_style(viewer_client):
+    html = viewer_client.get("/api/docs").content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.DOTALL)
+    for attributes, text in scripts:
+        executable = 'type="application/json"' not in attributes
+        assert not (executable and text.strip()), attributes
+    assert "<style" not in html
+    assert " style=" not in html
+    assert "validatorUrl" in html  # no badge fetched from validator.swagger.io
+
+
+def test_the_docs_page_is_served_under_the_strict_content_security_policy(viewer_client):
+    policy = viewer_client.get("/api/docs")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
