@@ -164,7 +164,7 @@ def _fail_lost(claim: Any, *, task_id: Any, attempts: int, now: datetime) -> boo
     return True
 
 
-def _announce_finished(result: DBTaskResult) -> None:
+def _announce_finished(result: DBTaskResult[Any, Any]) -> None:
     """Send `task_finished` as a worker would, so listeners (import progress) learn of it."""
     try:
         task_result = result.task_result
