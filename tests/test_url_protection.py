@@ -1,0 +1,332 @@
+"""Deny by default, proven: every URL of Hatrack declares who may use it, and enforces it.
+
+The tests walk every pattern of the project's URLconf (recursing into includes) and
+every operation of the API, so a page or endpoint added tomorrow is checked without
+anyone remembering to write a test for it. A new URL with path parameters fails here
+until `PATH_VALUES` (or `API_PATH_VALUES`) says how to fill them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hatrack.accounts.tests.factories import make_account, make_token
+from hatrack.conftest import make_user
+from hatrack.core.models import ImportRun
+from hatrack.core.permissions import POLICY, PUBLIC, can, declared_action
+from hatrack.core.roles import Role
+from hatrack.directory.tests.factories import (
+    make_department,
+    make_district,
+    make_person,
+    make_site,
+)
+
+pytestmark = pytest.mark.django_db
+
+API_PREFIX = "api/"
+ROLES = [Role.LEADER, Role.TECHNICIAN, Role.STAFF, Role.VIEWER]
+# What a permitted persona may get from a GET: the page, a redirect onwards, or
+# "use POST" from an action-only URL (sign out, revoke a token).
+PERMITTED = {200, 302, 405}
+# A refusal: 401, 403, or 405 from a URL that takes only the other method (it runs nothing).
+REFUSED = {401, 403, 405}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str | None
+    view: Callable[..., Any]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    params: tuple[str, ...] = ()
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX)
+
+    @property
+    def action(self) -> str | None:
+        return declared_action(self.view)
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            defaults = dict(pattern.default_args)
+            params = tuple(k for k in pattern.pattern.regex.groupindex if k not in defaults)
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback, defaults, params)
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+PAGES = [r for r in ROUTES if not r.is_api]
+
+
+def route_id(route: Route) -> str:
+    return route.name or route.route
+
+
+# How to fill each page's path parameters with the records `district` makes.
+PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
+    "directory:person_detail": lambda d: {"pk": d.person.pk},
+    "directory:person_edit": lambda d: {"pk": d.person.pk},
+    "directory:site_detail": lambda d: {"pk": d.site.pk},
+    "directory:site_edit": lambda d: {"pk": d.site.pk},
+    "directory:department_detail": lambda d: {"pk": d.department.pk},
+    "directory:department_edit": lambda d: {"pk": d.department.pk},
+    "directory:import_detail": lambda d: {"pk": d.run.pk},
+    "directory:import_progress": lambda d: {"pk": d.run.pk},
+    "accounts:user_edit": lambda d: {"pk": d.account.pk},
+    "accounts:token_revoke": lambda d: {"pk": d.token.pk},
+    # A made-up token: the page answers "this link is not valid" (its real use is tested
+    # in accounts/tests/test_passwords.py).
+    "accounts:password_reset_confirm": lambda d: {"uidb64": "MQ", "token": "not-a-token"},
+    "tasks:detail": lambda d: {"task_id": d.task_id},
+}
+# Pages that cannot be requested here, each with its reason. Keep this empty if you can.
+SKIPPED: dict[str, str] = {}
+
+
+@pytest.fixture
+def district(db) -> SimpleNamespace:
+    """One of every record a URL can point at."""
+    from hatrack.directory.tasks import run_oneroster_import
+
+    make_district()
+    site = make_site()
+    account = make_account(role=Role.STAFF)
+    # A finished run: should a test backend run tasks at once, the task does nothing.
+    run = ImportRun.objects.create(
+        kind="oneroster", source_name="roster.zip", status=ImportRun.Status.DONE
+    )
+    return SimpleNamespace(
+        site=site,
+        department=make_department(site=site),
+        person=make_person(primary_site=site),
+        account=account,
+        token=make_token(account),
+        run=run,
+        task_id=run_oneroster_import.enqueue(run.pk).id,
+    )
+
+
+def page_url(route: Route, records: SimpleNamespace) -> str:
+    kwargs = PATH_VALUES[route.name](records) if route.params else {}
+    return reverse(route.name, kwargs=kwargs)
+
+
+def signed_in(role: str) -> tuple[Any, Client]:
+    user = make_user(role)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return user, client
+
+
+def goes_to_sign_in(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse(settings.LOGIN_URL)
+    )
+
+
+# --- Every view declares an action from the policy ----------------------------------------
+
+
+def test_the_project_has_pages_and_an_api_to_check():
+    assert len(PAGES) > 20
+    assert any(r.is_api for r in ROUTES)
+
+
+@pytest.mark.parametrize("route", PAGES, ids=route_id)
+def test_every_page_declares_an_action_from_the_policy(route):
+    action = route.action
+    assert action is not None, (
+        f"{route.route} ({route.name}) declares no action: decorate "
+        f"{route.view.__module__}.{route.view.__name__} with @requires(...) or @public"
+    )
+    assert action == PUBLIC or action in POLICY, (
+        f"{route.route} declares {action!r}, which is not in core.permissions.POLICY"
+    )
+
+
+def test_every_page_is_named_so_it_can_be_checked():
+    unnamed = [r.route for r in PAGES if not r.name]
+    assert unnamed == [], f"name these URL patterns: {unnamed}"
+
+
+def test_every_page_with_path_parameters_can_be_filled_or_is_skipped_with_a_reason():
+    missing = [r.name for r in PAGES if r.params and r.name not in PATH_VALUES | SKIPPED]
+    assert missing == [], f"add these URLs to PATH_VALUES in {__file__}: {missing}"
+
+
+# --- Every page refuses whoever its policy refuses --------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_refused_by_every_page_but_the_public_ones(district, method):
+    client = Client()
+    failures = []
+    for route in PAGES:
+        if route.name in SKIPPED:
+            continue
+        url = page_url(route, district)
+        response = getattr(client, method)(url)
+        if route.action == PUBLIC:
+            if response.status_code >= 500:
+                failures.append(f"{method} {url}: public page answered {response.status_code}")
+        elif not (goes_to_sign_in(response) or response.status_code in REFUSED):
+            failures.append(f"{method} {url}: anonymous visitor got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_every_page_its_policy_allows_and_403_from_the_rest(district, role):
+    user, client = signed_in(role)
+    failures = []
+    for route in PAGES:
+        if route.name in SKIPPED or route.action == PUBLIC:
+            continue
+        url = page_url(route, district)
+        response = client.get(url)
+        if not can(user, route.action):
+            if response.status_code != 403:
+                failures.append(
+                    f"{url}: {role} lacks {route.action} but got {response.status_code}"
+                )
+        elif response.status_code not in PERMITTED or goes_to_sign_in(response):
+            failures.append(f"{url}: {role} has {route.action} but got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_cannot_post_to_any_page_its_policy_refuses(district, role):
+    user, client = signed_in(role)
+    failures = []
+    for route in PAGES:
+        if route.name in SKIPPED or route.action == PUBLIC or can(user, route.action):
+            continue
+        url = page_url(route, district)
+        response = client.post(url)
+        if response.status_code not in REFUSED:
+            failures.append(f"{url}: {role} lacks {route.action} but got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_public_pages_are_only_the_sign_in_password_reset_and_health_pages():
+    public = sorted(r.name for r in PAGES if r.action == PUBLIC)
+    assert public == [
+        "accounts:login",
+        "accounts:logout",
+        "accounts:password_reset",
+        "accounts:password_reset_complete",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_sent",
+        "healthz",
+    ]
+
+
+# --- The API ------------------------------------------------------------------------------
+
+API_PATH_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
+    "site_id": lambda d: d.site.pk,
+    "department_id": lambda d: d.department.pk,
+    "person_id": lambda d: d.person.pk,
+}
+
+
+def api_operations() -> list[tuple[str, str, Callable[..., Any], str | None]]:
+    core_api = pytest.importorskip("hatrack.core.api")
+    if not hasattr(core_api, "api_operations"):
+        pytest.skip("hatrack.core.api.api_operations does not exist yet")
+    from hatrack.api import api
+
+    return core_api.api_operations(api)
+
+
+def api_url(path: str, records: SimpleNamespace) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1).split(":")[0]
+        if name not in API_PATH_VALUES:
+            pytest.fail(f"add the API path parameter {name!r} to API_PATH_VALUES in {__file__}")
+        return str(API_PATH_VALUES[name](records))
+
+    return "/" + API_PREFIX.rstrip("/") + re.sub(r"{([^}]+)}", fill, path)
+
+
+def shape(route: str) -> str:
+    """'api/sites/<int:site_id>' and '/sites/{site_id}' both become 'sites/{}'."""
+    route = route.removeprefix(API_PREFIX).strip("/")
+    return re.sub(r"<[^>]+>|{[^}]+}", "{}", route)
+
+
+def test_every_api_operation_declares_an_action_from_the_policy():
+    operations = api_operations()
+    assert operations, "the API has no operations"
+    failures = [
+        f"{method} {path} ({view.__module__}.{view.__name__}) declares {action!r}"
+        for method, path, view, action in operations
+        if action not in POLICY
+    ]
+    assert failures == [], "declare these with @api_requires(...):\n" + "\n".join(failures)
+
+
+def test_every_api_url_is_an_operation_or_a_guarded_docs_page():
+    covered = {shape(path) for _, path, _, _ in api_operations()}
+    failures = [
+        r.route
+        for r in ROUTES
+        if r.is_api and shape(r.route) not in covered and r.action not in POLICY
+    ]
+    assert failures == [], f"API URLs with no declared action: {failures}"
+
+
+def test_anonymous_callers_get_401_from_every_api_operation(district):
+    client = Client()
+    failures = []
+    for method, path, _, _ in api_operations():
+        url = api_url(path, district)
+        response = client.generic(method, url, data="{}", content_type="application/json")
+        if response.status_code != 401:
+            failures.append(f"{method} {url}: anonymous caller got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_403_from_every_api_operation_its_policy_refuses(district, role):
+    user, client = signed_in(role)
+    failures = []
+    for method, path, _, action in api_operations():
+        url = api_url(path, district)
+        allowed = action in POLICY and can(user, action)
+        if method != "GET" and allowed:
+            continue  # writes by permitted roles are the API's own tests
+        response = client.generic(method, url, data="{}", content_type="application/json")
+        if not allowed and response.status_code != 403:
+            failures.append(f"{method} {url}: {role} lacks {action} but got {response.status_code}")
+        if allowed and response.status_code != 200:
+            failures.append(f"{method} {url}: {role} has {action} but got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_api_docs_and_schema_are_refused_to_anonymous_callers(db):
+    client = Client()
+    failures = []
+    for route in ROUTES:
+        if not route.is_api or route.params or route.action not in POLICY:
+            continue
+        response = client.get("/" + route.route)
+        if not (goes_to_sign_in(response) or response.status_code in (401, 403)):
+            failures.append(f"/{route.route}: anonymous caller got {response.status_code}")
+    assert failures == [], "\n".join(failures)
