@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 
 KEY_PREFIX = "htk_"
 LAST_USED_EVERY = datetime.timedelta(minutes=1)
+# What a request needs of a token and its user: checked on every API call, so lean.
+TOKEN_COLUMNS = (
+    "user_id",
+    "expires_at",
+    "last_used_at",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__role",
+    "user__is_active",
+    "user__is_superuser",
+    "user__is_staff",
+)
 
 
 def create_api_token(
@@ -76,11 +90,13 @@ def user_for_key(key: str) -> User | None:
     """The active user a key belongs to, if the token is live; records its use."""
     if not key.startswith(KEY_PREFIX):
         return None
-    token = (
+    found = list(
         ApiToken.objects.select_related("user")
+        .only(*TOKEN_COLUMNS)
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
-        .first()
+        .order_by()[:1]
     )
+    token = found[0] if found else None
     moment = timezone.now()
     if token is None or not token.user.is_active:
         return None

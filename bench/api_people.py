@@ -1,0 +1,283 @@
+"""Benchmark: the API list of people, 50 per page (issue 2, performance target 3).
+
+Target: at least 150 requests/s per core on `GET /api/people` (50 people a page).
+
+    uv run python bench/api_people.py                       # SQLite, temp file, 500,000 people
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatrack_apibench \\
+        uv run python bench/api_people.py                   # PostgreSQL (database recreated)
+    uv run python bench/api_people.py --people 50000 --requests 200   # a quicker run
+
+It builds its own database (a temporary SQLite file unless DATABASE_URL is set; the
+PostgreSQL database named there is dropped and created again), migrates it, bulk-loads
+the people (40 sites, about 88% students, 3% inactive), runs ANALYZE, creates a
+leader with an API token, then sends sequential requests from one process through
+Django's test Client with `Authorization: Bearer ...` (every middleware, token lookup,
+permission check, parameter validation, the page query and JSON writing). One process
+sending one request at a time measures requests/s per core. For each case it prints
+the median and 90th percentile time per request, requests/s over the whole timed run,
+the CPU time per request of this process and (PostgreSQL on this machine) of its
+database backend, requests per CPU-second of both together, the queries per request and
+the rows returned. The target is met when both requests/s figures reach 150.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SITES = 40
+FAMILY = [
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
+    "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
+    "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
+    "Nguyen", "Patel", "O'Brien", "Zoë-Ann", "Van der Berg", "Smithson", "Smyth",
+]  # fmt: skip
+SYLLABLES = [
+    "al", "an", "ar", "bel", "ber", "bran", "car", "da", "del", "dun", "el", "fer", "gar",
+    "hal", "har", "kel", "lan", "ley", "lin", "mar", "mon", "nor", "or", "pel", "ran",
+    "ros", "sel", "son", "stan", "tal", "ter", "ton", "val", "wick", "win", "yor", "zan",
+]  # fmt: skip
+GIVEN = [
+    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
+    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Liam",
+    "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Aiden", "Mia", "Priya", "Zoë", "Renée",
+]  # fmt: skip
+ROLES = [("student", 88), ("teacher", 7), ("staff", 3), ("administrator", 1), ("aide", 1)]
+GRADES = ["KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+TARGET = 150
+
+
+def configure(database_url: str | None) -> str:
+    """Point Django at the benchmark database before settings are read."""
+    data_dir = Path(tempfile.mkdtemp(prefix="hatrack-apibench-"))
+    os.environ["HATRACK_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+        recreate_postgres(database_url)
+        return database_url
+    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'apibench.sqlite3'}"
+    return os.environ["DATABASE_URL"]
+
+
+def recreate_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def family_name(rng: random.Random) -> str:
+    """A quarter common names (Smith the commonest), the rest a long made-up tail."""
+    if rng.random() < 0.25:
+        return FAMILY[min(int(rng.expovariate(1 / 10)), len(FAMILY) - 1)]
+    return "".join(rng.choices(SYLLABLES, k=rng.choice((2, 2, 3)))).capitalize()
+
+
+def person_rows(count: int, site_ids: list[int], seed: int = 11):
+    from hatrack.directory.names import name_key
+
+    rng = random.Random(seed)
+    roles = [r for r, weight in ROLES for _ in range(weight)]
+    for n in range(count):
+        given, family = rng.choice(GIVEN), family_name(rng)
+        role = rng.choice(roles)
+        handle = f"{given.lower()}.{family.lower().replace(' ', '')}{n}"
+        yield (
+            f"src-{n}",
+            f"{100000 + n}",
+            handle[:150],
+            given,
+            "",
+            family,
+            f"{handle}@mvusd.org",
+            role,
+            rng.choice(GRADES) if role == "student" else "",
+            rng.choice(site_ids),
+            rng.random() > 0.03,
+            name_key(family),
+            name_key(given),
+        )
+
+
+def load(count: int) -> str:
+    """Migrate, bulk-load `count` people, and return an API key of a leader."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from hatrack.accounts.models import User
+    from hatrack.accounts.tokens import create_api_token
+    from hatrack.directory.models import District, Site
+
+    call_command("migrate", verbosity=0)
+    District(name="Bench Unified", state="OR", enrollment=count).save()
+    Site.objects.bulk_create(
+        Site(name=f"School {n:02d}", code=f"S{n:02d}", kind=Site.Kind.ELEMENTARY)
+        for n in range(SITES)
+    )
+    site_ids = list(Site.objects.values_list("id", flat=True))
+    columns = (
+        "source_id, sis_id, username, given_name, middle_name, family_name, email, role, grade, "
+        "primary_site_id, active, family_key, given_key, source_hash, created_at, updated_at"
+    )
+    started = time.perf_counter()
+    rows = person_rows(count, site_ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY directory_person ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, "", "now", "now"))
+        else:
+            # Constant column names; the values are bound as parameters.
+            sql = (
+                f"INSERT INTO directory_person ({columns}) VALUES "  # noqa: S608
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 10000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            cursor.executemany(sql, batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    elapsed = time.perf_counter() - started
+    print(f"loaded {count:,} people in {elapsed:.1f} s ({count / elapsed:,.0f} rows/s)")
+    leader = User.objects.create(username="bench-leader", role="leader")
+    _, key = create_api_token(user=leader, name="benchmark", by=leader)
+    return key
+
+
+def cases(client) -> list[tuple[str, str]]:
+    from hatrack.directory.models import Site
+
+    site = Site.objects.order_by("id").values_list("id", flat=True)[5]
+    deep = "/api/people"
+    for _ in range(20):  # twenty pages in, by following `next`
+        deep = client.get(deep).json()["next"].removeprefix("http://testserver")
+    return [
+        ("first page (50)", "/api/people"),
+        ("page 21, from its cursor", deep),
+        ("filter role=teacher", "/api/people?role=teacher"),
+        ("filter site", f"/api/people?site={site}"),
+        ("filter grade=05 active=true", "/api/people?grade=05&active=true"),
+        ("search q=smi", "/api/people?q=smi"),
+        ("search q=smi + role=student", "/api/people?q=smi&role=student"),
+        ("first page, limit=200", "/api/people?limit=200"),
+    ]
+
+
+def database_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL backend serving this connection, when it runs on this
+    machine (read from /proc); 0 for SQLite, whose work is already in this process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(client, url: str, requests: int) -> dict[str, float]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(20):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}: {response.content[:200]}")
+    times = []
+    db_started = database_cpu_seconds()
+    run_started, cpu_started = time.perf_counter(), time.process_time()
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    wall = time.perf_counter() - run_started
+    cpu = time.process_time() - cpu_started
+    db_cpu = database_cpu_seconds() - db_started
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return {
+        "median": statistics.median(times),
+        "p90": statistics.quantiles(times, n=10)[-1],
+        "rps": requests / wall,
+        "cpu": cpu / requests * 1000,
+        "db_cpu": db_cpu / requests * 1000,
+        "per_core": requests / (cpu + db_cpu),
+        "queries": len(queries),
+        "rows": len(response.json()["items"]),
+    }
+
+
+def run(key: str, requests: int) -> bool:
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    print(
+        f"\n{'case':30} {'median':>8} {'p90':>8} {'req/s':>6} {'app cpu':>8} {'db cpu':>7} "
+        f"{'req/s/core':>10} {'queries':>7} {'rows':>4}"
+    )
+    results = {}
+    for label, url in cases(client):
+        r = measure(client, url, requests)
+        results[label] = r
+        print(
+            f"{label:30} {r['median']:6.2f}ms {r['p90']:6.2f}ms {r['rps']:6.0f} "
+            f"{r['cpu']:6.2f}ms {r['db_cpu']:5.2f}ms {r['per_core']:10.0f} "
+            f"{r['queries']:7d} {r['rows']:4d}"
+        )
+    first = results["first page (50)"]
+    ok = min(first["rps"], first["per_core"]) >= TARGET
+    print(
+        f"\nfirst page of 50: {first['rps']:.0f} requests/s one at a time in one process, "
+        f"{first['per_core']:.0f} per CPU-second: "
+        f"{'meets' if ok else 'MISSES'} the {TARGET}/s per core target"
+    )
+    print("(req/s: timed requests over wall time, one at a time, so it also counts waiting;")
+    print(" app cpu / db cpu: CPU time per request of this process and of the PostgreSQL")
+    print(" backend; req/s/core: requests per second of CPU spent by both together)")
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=500_000)
+    parser.add_argument("--requests", type=int, default=500, help="timed requests per case")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    url = configure(os.environ.get("DATABASE_URL"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({url.split('@')[-1]})")
+    key = load(args.people)
+    ok = run(key, args.requests)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
