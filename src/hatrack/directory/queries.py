@@ -18,7 +18,7 @@ from hatrack.core.audit import history_of
 from hatrack.core.models import ImportRun
 from hatrack.core.search import Group, Hit, key_prefix, text_filter
 from hatrack.directory.models import Department, District, Grade, Person, Site
-from hatrack.directory.names import prefix_range
+from hatrack.directory.names import name_key, prefix_range
 from hatrack.directory.services import SUMMARY_CACHE_KEY
 
 PERSON_ORDER = ("family_key", "given_key", "id")
@@ -34,7 +34,7 @@ PERSON_LIST_COLUMNS = (
     "email",
     "sis_id",
     "active",
-    "primary_site__name",
+    "primary_site_id",
 )
 ROLE_LABELS = dict(Person.Role.choices)
 GRADE_LABELS = dict(Grade.choices)
@@ -52,37 +52,50 @@ def _raw_prefix(column: str, text: str) -> Q:
     return Q(**{f"{column}__gte": text, f"{column}__lt": text + "\U0010ffff"})
 
 
-def person_search(text: str) -> Q:
-    """Who a query names, using only index ranges.
+def _given_also(text: str) -> Q:
+    # A filter, not a range: the family name range leads, so the database scans one
+    # index range in list order instead of guessing between two.
+    return Q(given_key__startswith=name_key(text))
 
-    'smi' (family or given name starts so), 'jo smi' (given then family, or the other
-    way round, or a family name of two words), 'smith, jo' (family, given),
-    'jo@mvusd.org' (email prefix), '100234' (SIS id prefix).
+
+def _email_prefix(text: str) -> Q:
+    lowered = text.lower()
+    match = _raw_prefix("email", lowered)
+    return match | _raw_prefix("email", text) if lowered != text else match
+
+
+def _family_exists(text: str) -> bool:
+    return Person.objects.filter(_range("family_key", text)).exists()
+
+
+def person_search(text: str) -> Q:
+    """Who a query names, as one index range (each form is anchored on one column).
+
+    'smith, jo'  family name starts with 'smith', given name with 'jo';
+    'smi'        family name starts with 'smi' (the given name when no family name does);
+    'jo smi'     given 'jo', family 'smi' (a family name of two words such as
+                 'van der' when one starts so);
+    'jo@mv…', 'jo.smith'  email starts so; '100234' SIS id starts so.
     """
     text = " ".join(text.split())
     if not text:
         return Q()
-    if "@" in text:
-        lowered = text.lower()
-        match = _raw_prefix("email", lowered)
-        return match | _raw_prefix("email", text) if lowered != text else match
+    if "@" in text or ("." in text and " " not in text):
+        return _email_prefix(text)
     if "," in text:
         family, _, given = (part.strip() for part in text.partition(","))
-        match = _range("family_key", family) if family else Q()
-        return match & _range("given_key", given) if given else match
+        if not family:
+            return _range("given_key", given)
+        match = _range("family_key", family)
+        return match & _given_also(given) if given else match
     tokens = text.split()
     if len(tokens) == 1:
-        token = tokens[0]
-        if any(ch.isdigit() for ch in token):
-            return _raw_prefix("sis_id", token)
-        return _range("family_key", token) | _range("given_key", token)
-    first, rest = tokens[0], " ".join(tokens[1:])
-    last, before_last = tokens[-1], " ".join(tokens[:-1])
-    return (
-        (_range("given_key", first) & _range("family_key", rest))
-        | (_range("family_key", before_last) & _range("given_key", last))
-        | _range("family_key", text)
-    )
+        if any(ch.isdigit() for ch in text):
+            return _raw_prefix("sis_id", text)
+        return _range("family_key" if _family_exists(text) else "given_key", text)
+    if _family_exists(text):
+        return _range("family_key", text)
+    return _range("family_key", " ".join(tokens[1:])) & _given_also(tokens[0])
 
 
 def people_matching(filters: dict[str, Any]) -> QuerySet[Person]:
@@ -102,22 +115,27 @@ def people_matching(filters: dict[str, Any]) -> QuerySet[Person]:
     return qs
 
 
-def person_list_rows(filters: dict[str, Any]) -> QuerySet[Any]:
-    """The columns the people list shows, as dicts, joined to the site name."""
-    rows: QuerySet[Any] = people_matching(filters).values(*PERSON_LIST_COLUMNS)
+def person_list_rows(people: QuerySet[Person]) -> QuerySet[Any]:
+    """The columns the people list shows, as dicts. Site names come from `site_choices()`
+    (a district has tens of sites): no join, so the page query reads one index range."""
+    rows: QuerySet[Any] = people.values(*PERSON_LIST_COLUMNS)
     return rows
 
 
-def present_person_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def present_person_rows(
+    rows: list[dict[str, Any]], site_names: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """Pre-format list rows so the template only prints strings."""
     base = reverse("directory:person_list")
+    if site_names is None:
+        site_names = dict(site_choices())
     return [
         {
             "url": f"{base}{row['id']}/",
             "name": f"{row['family_name']}, {row['given_name']}",
             "role": ROLE_LABELS.get(row["role"], row["role"]),
             "grade": GRADE_LABELS.get(row["grade"], row["grade"]) if row["grade"] else "",
-            "site": row["primary_site__name"] or "",
+            "site": site_names.get(row["primary_site_id"], ""),
             "email": row["email"],
             "sis_id": row["sis_id"],
             "active": row["active"],
@@ -240,7 +258,7 @@ def site_people_sample(site: Site, size: int = 10) -> list[dict[str, Any]]:
         .order_by(*PERSON_ORDER)
         .values(*PERSON_LIST_COLUMNS)[:size]
     )
-    return present_person_rows(rows)
+    return present_person_rows(rows, {site.pk: site.name})
 
 
 def site_departments(site: Site) -> list[Department]:

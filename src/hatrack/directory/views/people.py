@@ -44,10 +44,12 @@ def list_query(request: HttpRequest) -> str:
 
 @requires("directory.view")
 def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None, site_choices=queries.site_choices())
+    sites = queries.site_choices()
+    form = PersonFilterForm(request.GET or None, site_choices=sites)
     filters = form.filters()
+    people = queries.people_matching(filters)
     page = keyset_page(
-        queries.person_list_rows(filters),
+        queries.person_list_rows(people),
         order=queries.PERSON_ORDER,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
@@ -55,8 +57,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": queries.present_person_rows(page.rows),
-        "count": count_label(queries.people_matching(filters)),
+        "rows": queries.present_person_rows(page.rows, dict(sites)),
+        "count": count_label(people),
         "query": list_query(request),
         "filtered": any(filters[k] for k in ("q", "role", "site", "grade"))
         or filters["active"] != "active",
