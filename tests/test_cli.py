@@ -17,6 +17,7 @@ import pytest
 
 from hatrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from hatrack.cli import COMMANDS
+from hatrack.core.management.commands.serve import default_workers, gunicorn_argv
 
 
 def hatrack_env(data_dir: Path) -> dict[str, str]:
@@ -158,3 +159,78 @@ def test_hatrack_demo_serves_the_app_with_a_worker_and_stops_both_on_sigterm(tmp
             demo.kill()
             demo.wait(timeout=10)
         log.close()
+
+
+def test_serve_runs_as_many_workers_as_web_concurrency_asks(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+
+    assert default_workers() == 7
+
+
+def test_serve_runs_two_workers_per_core_plus_one_by_default(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    assert default_workers() == 5
+
+
+def test_serve_runs_gunicorn_on_the_hatrack_wsgi_app_with_the_given_bind_and_workers():
+    argv = gunicorn_argv(bind="0.0.0.0:9000", workers=3)
+
+    assert "hatrack.wsgi:application" in argv
+    assert "--bind=0.0.0.0:9000" in argv
+    assert "--workers=3" in argv
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_hatrack_serve_in_production_collects_static_files_and_answers_health_checks(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()  # a production data folder is provisioned (a mounted volume), not generated
+    env = {
+        **hatrack_env(data),
+        "HATRACK_ENV": "production",
+        "SECRET_KEY": "test-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    assert run_hatrack("migrate", "-v0", env=env).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hatrack.cli", "serve", f"--bind=127.0.0.1:{port}", "--workers=1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        status, _ = wait_for_health(f"http://127.0.0.1:{port}/healthz", server, timeout=60)
+
+        assert status == 200
+        assert (data / "static" / "staticfiles.json").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_demos_children_are_stopped_by_the_kernel_if_the_demo_is_killed_outright(tmp_path):
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, time\n"
+            "from hatrack.core.management.commands.demo import die_with_parent\n"
+            "child = subprocess.Popen(['sleep', '60'], preexec_fn=die_with_parent)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child_pid = int(parent.stdout.readline())
+
+    parent.kill()
+    parent.wait(timeout=10)
+
+    deadline = time.monotonic() + 10
+    while pid_exists(child_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pid_exists(child_pid)

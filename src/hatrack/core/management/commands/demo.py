@@ -3,6 +3,7 @@ sign-in per role, then serve the app with a background worker until Ctrl-C."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -124,10 +125,14 @@ class Command(BaseCommand):
         stop.listen()
         env = {**os.environ, "ALLOWED_HOSTS": allowed_hosts(host)}
         web = subprocess.Popen(  # noqa: S603  (fixed program: this Python)
-            gunicorn_argv(bind=f"{host}:{port}", workers=2, threads=4, preload=True), env=env
+            gunicorn_argv(bind=f"{host}:{port}", workers=2, threads=4, preload=True),
+            env=env,
+            preexec_fn=die_with_parent,  # safe: this process runs no threads
         )
         worker = subprocess.Popen(
-            [sys.executable, "-m", "hatrack.cli", "worker", "--skip-checks"], env=env
+            [sys.executable, "-m", "hatrack.cli", "worker", "--skip-checks"],
+            env=env,
+            preexec_fn=die_with_parent,
         )
         self.stdout.write(f"Web server pid {web.pid}, background worker pid {worker.pid}.")
         children = {"web server": web, "worker": worker}
@@ -163,6 +168,14 @@ class Stop:
                     return child.returncode or 1
             time.sleep(0.2)
         return 0
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel send the child SIGTERM if `hatrack demo` itself is killed
+    outright (SIGKILL), so no orphaned server keeps the port or the database busy."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def allowed_hosts(host: str) -> str:
