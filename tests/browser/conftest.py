@@ -93,6 +93,12 @@ class PageWatch:
         ]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """The journeys sign in through the real form; the hash's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
