@@ -317,16 +317,17 @@ def search_people(text: str, limit: int) -> Group:
         .order_by("-active", *PERSON_ORDER)
         .values(*PERSON_LIST_COLUMNS)[: limit + 1]
     )
+    shown = present_person_rows(rows[:limit])
     hits = [
         Hit(
-            title=row["name"],
+            title=f"{raw['given_name']} {raw['family_name']}",
             url=row["url"],
             detail=" · ".join(
                 v for v in (row["role"], row["grade"], row["site"], row["email"]) if v
             )
             + ("" if row["active"] else " · inactive"),
         )
-        for row in present_person_rows(rows[:limit])
+        for raw, row in zip(rows[:limit], shown, strict=True)
     ]
     more_url = f"{reverse('directory:person_list')}?q={_quote(text)}&active=all"
     return Group("people", "People", hits, more_url=more_url, more=len(rows) > limit)

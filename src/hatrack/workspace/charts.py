@@ -50,10 +50,23 @@ def _without_scripts(svg: str) -> bytes:
     return bytes(ElementTree.tostring(root, encoding="utf-8"))
 
 
+def nice_ticks(top: int, most: int = 8) -> list[int]:
+    """Whole-number axis ticks from 0 to at least `top`: steps of 1, 2 or 5 times 10^n."""
+    magnitude = 1
+    while True:
+        for multiple in (1, 2, 5):
+            step = multiple * magnitude
+            if max(top, 1) <= step * most:
+                return list(range(0, max(top, 1) + step, step))
+        magnitude *= 10
+
+
 def stacked_bars(
     *, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str = ""
 ) -> bytes:
-    """A horizontal stacked bar chart (one bar per label) as standalone SVG bytes."""
+    """A horizontal stacked bar chart (one bar per label, the first at the top) as
+    standalone SVG bytes."""
+    totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
     chart = pygal.HorizontalStackedBar(
         style=HOUSE_STYLE,
         js=[],
@@ -68,9 +81,11 @@ def stacked_bars(
         title=title or None,
         value_formatter=lambda v: f"{v:,.0f}",
     )
-    chart.x_labels = list(labels)
+    # pygal stacks the first label at the bottom; reversed, the list reads top-down.
+    chart.x_labels = list(reversed(labels))
+    chart.y_labels = nice_ticks(max(totals, default=0))
     for name, values in series:
-        chart.add(name, list(values))
+        chart.add(name, list(reversed(values)))
     return _without_scripts(chart.render(is_unicode=True))
 
 

@@ -6,5 +6,14 @@ app_name = "hats"
 
 urlpatterns = [
     path(f"{key}/", views.hat_page, {"key": key}, name=key)
-    for key in ("servicedesk", "devices", "systems", "planning", "security", "policies", "reports", "peers")
+    for key in (
+        "servicedesk",
+        "devices",
+        "systems",
+        "planning",
+        "security",
+        "policies",
+        "reports",
+        "peers",
+    )
 ]

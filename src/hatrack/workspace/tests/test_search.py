@@ -18,7 +18,7 @@ def test_search_finds_people_sites_and_departments_grouped(viewer_client):
     make_site(name="Oak Elementary", code="OAK")
     found = groups(viewer_client.get(SEARCH, {"q": "linc"}))
     assert found == {
-        "people": ["Lincoln, Jo"],
+        "people": ["Jo Lincoln"],
         "sites": ["Lincoln High"],
         "departments": ["Lincoln Foundation"],
     }
@@ -43,8 +43,8 @@ def test_search_matches_every_word_of_a_site_name(viewer_client):
 
 def test_search_finds_a_person_by_email_or_sis_id(viewer_client):
     make_person(given_name="Jo", family_name="Smith", email="jo.smith@mvusd.org", sis_id="700123")
-    assert groups(viewer_client.get(SEARCH, {"q": "jo.smith@"}))["people"] == ["Smith, Jo"]
-    assert groups(viewer_client.get(SEARCH, {"q": "700123"}))["people"] == ["Smith, Jo"]
+    assert groups(viewer_client.get(SEARCH, {"q": "jo.smith@"}))["people"] == ["Jo Smith"]
+    assert groups(viewer_client.get(SEARCH, {"q": "700123"}))["people"] == ["Jo Smith"]
 
 
 def test_search_offers_the_full_list_when_there_are_more_hits(viewer_client):
