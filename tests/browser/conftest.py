@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
@@ -97,6 +98,15 @@ class PageWatch:
 def fast_password_hashing(settings) -> None:
     """The journeys sign in through the real form; the hash's cost is not what they test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Each journey starts with an empty cache: the district's name and the dashboard's
+    numbers are cached in process memory, and the database is emptied between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
