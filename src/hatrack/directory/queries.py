@@ -314,7 +314,7 @@ def district() -> District | None:
 def search_people(text: str, limit: int) -> Group:
     rows = list(
         Person.objects.filter(person_search(text))
-        .order_by("-active", *PERSON_ORDER)
+        .order_by(*PERSON_ORDER)
         .values(*PERSON_LIST_COLUMNS)[: limit + 1]
     )
     shown = present_person_rows(rows[:limit])
