@@ -29,8 +29,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NamedTuple
 
 from hatrack.directory.models import Grade, Person
 
@@ -107,12 +108,15 @@ class OrgRow:
     parent_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class UserRow:
+class UserRow(NamedTuple):
+    """A valid person row. A plain tuple of built-in values, so a batch of them can be
+    spooled to disk with `marshal` between the checking and the writing pass.
+    `modified` is dateLastModified in ISO form ("" when absent)."""
+
     line: int
     source_id: str
     deleted: bool
-    modified: datetime.datetime | None
+    modified: str
     role: str
     username: str
     given_name: str
@@ -529,23 +533,29 @@ def _encoding_label(exc: UnicodeDecodeError) -> str:
 STATUSES = {"": False, "active": False, "tobedeleted": True, "inactive": True}
 ORG_TYPES = ("district", "school", "department", "local", "state", "national")
 NOT_STORED_ORG_TYPES = {"local", "state", "national"}
-ROLES = {
-    "student": Person.Role.STUDENT,
-    "teacher": Person.Role.TEACHER,
-    "administrator": Person.Role.ADMINISTRATOR,
-    "aide": Person.Role.AIDE,
-    "staff": Person.Role.STAFF,
+ROLES: dict[str, str] = {  # plain strings: rows are spooled with marshal
+    "student": Person.Role.STUDENT.value,
+    "teacher": Person.Role.TEACHER.value,
+    "administrator": Person.Role.ADMINISTRATOR.value,
+    "aide": Person.Role.AIDE.value,
+    "staff": Person.Role.STAFF.value,
     # OneRoster 1.2 spellings, so a newer export still lands where it belongs.
-    "districtadministrator": Person.Role.ADMINISTRATOR,
-    "siteadministrator": Person.Role.ADMINISTRATOR,
-    "systemadministrator": Person.Role.ADMINISTRATOR,
-    "principal": Person.Role.ADMINISTRATOR,
-    "counselor": Person.Role.STAFF,
+    "districtadministrator": Person.Role.ADMINISTRATOR.value,
+    "siteadministrator": Person.Role.ADMINISTRATOR.value,
+    "systemadministrator": Person.Role.ADMINISTRATOR.value,
+    "principal": Person.Role.ADMINISTRATOR.value,
+    "counselor": Person.Role.STAFF.value,
 }
 # Family members are never stored (privacy); proctors are not district people.
 NOT_STORED_ROLES = {"guardian", "parent", "relative", "proctor"}
 ENABLED_VALUES = {"", "true", "false", "1", "0", "yes", "no"}
 _GRADES_BY_UPPER = {code.upper(): code for code in Grade.values}
+# Exact spellings accepted without further work: 'KG', 'kg', '03', '3'.
+_GRADE_SPELLINGS = {
+    **{code: code for code in Grade.values},
+    **{code.lower(): code for code in Grade.values},
+    **{str(n): f"{n:02d}" for n in range(1, 14)},
+}
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 
 ORG_REQUIRED = ("sourcedId", "name", "type")
@@ -560,6 +570,22 @@ def grade_code(value: str) -> str | None:
     if value.isdigit() and 1 <= int(value) <= 13:
         return f"{int(value):02d}"
     return None
+
+
+class _DateCache(dict[str, str | None]):
+    """Raw dateLastModified -> normalized ISO text (None when invalid), remembered.
+
+    Exports stamp many rows with the same time; the cache stays small either way.
+    """
+
+    def __missing__(self, raw: str) -> str | None:
+        try:
+            value: str | None = parse_modified(raw).isoformat() if raw else ""
+        except ValueError:
+            value = None
+        if len(self) < 10_000:
+            self[raw] = value
+        return value
 
 
 def parse_modified(value: str) -> datetime.datetime:
@@ -698,8 +724,64 @@ class UserParser:
         self.known_org = known_org
         self.seen = seen
         self._at = {name: reader.column(name) for name in _USER_COLUMNS}
+        # Missing optional columns read the "" appended after the last value.
+        self._fields = itemgetter(
+            *(reader.width if self._at[name] is None else self._at[name] for name in _USER_COLUMNS)
+        )
+        self._dates = _DateCache()
 
     def parse(self, line: int, row: list[str]) -> UserRow | Skipped | list[RowError]:
+        if len(row) == self.reader.width:
+            fast = self._fast(line, row)
+            if fast is not None:
+                return fast
+        return self._checked(line, row)
+
+    def _fast(self, line: int, row: list[str]) -> UserRow | None:
+        """The common case, a plain valid student or staff row, in a few C calls.
+
+        Anything unusual (an error, a deletion, a guardian, several grades) returns None
+        and goes through `_checked`, which reports errors field by field. Both paths
+        return the same UserRow for the same valid row.
+        """
+        values = self._fields([*row, ""])
+        (
+            sid, status, stamp, enabled, orgs, role_text, username, given, family, middle,
+            identifier, email, grades,
+        ) = map(str.strip, values)  # fmt: skip
+        role = ROLES.get(role_text.lower())
+        modified = self._dates[stamp]
+        email = email.lower()
+        grade = _GRADE_SPELLINGS.get(grades) if grades else ""
+        if role is None or modified is None or grade is None:
+            return None
+        ok = (
+            STATUSES.get(status.lower()) is False
+            and 0 < len(sid) <= 255
+            and 0 < len(given) <= 100
+            and 0 < len(family) <= 100
+            and len(middle) <= 100
+            and len(username) <= 150
+            and len(identifier) <= 64
+            and (not email or (len(email) <= 254 and _EMAIL.match(email) is not None))
+            and enabled.lower() in ENABLED_VALUES
+        )
+        if not ok or not orgs:
+            return None
+        org_ids = (orgs,) if "," not in orgs else tuple(o.strip() for o in orgs.split(","))
+        known = self.known_org
+        if not all(o and known(o) for o in org_ids) or self.seen.setdefault(sid, line) != line:
+            return None
+        fingerprint = _fingerprint(
+            sid, "active", modified, role, username, given, middle, family,
+            identifier, email, grade, ",".join(org_ids),
+        )  # fmt: skip
+        return UserRow(
+            line, sid, False, modified, role, username, given, middle, family, identifier,
+            email, grade, org_ids, fingerprint,
+        )  # fmt: skip
+
+    def _checked(self, line: int, row: list[str]) -> UserRow | Skipped | list[RowError]:
         check = _RowCheck(self.reader.name, line, row)
         if not _check_width(check, self.reader.width):
             return check.errors
@@ -717,7 +799,7 @@ class UserParser:
     def _deleted(check: _RowCheck, source_id: str, modified: datetime.datetime | None) -> UserRow:
         stamp = modified.isoformat() if modified else ""
         return UserRow(
-            check.line, source_id, True, modified, "", "", "", "", "", "", "", "", (),
+            check.line, source_id, True, stamp, "", "", "", "", "", "", "", "", (),
             _fingerprint(source_id, "tobedeleted", stamp),
         )  # fmt: skip
 
@@ -751,7 +833,7 @@ class UserParser:
             identifier, email, grade, ",".join(org_ids),
         )  # fmt: skip
         return UserRow(
-            check.line, source_id, False, modified, role, username, given, middle, family,
+            check.line, source_id, False, stamp, role, username, given, middle, family,
             identifier, email, grade, org_ids, fingerprint,
         )  # fmt: skip
 

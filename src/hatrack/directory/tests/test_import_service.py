@@ -42,7 +42,8 @@ def test_the_valid_set_creates_its_district_sites_department_and_people():
     assert Person.objects.count() == 18
     assert Site.objects.count() == 3
     assert Department.objects.get().code == "TECH"
-    assert District.objects.get().source_id == "d-1907380"
+    district = District.objects.get()
+    assert (district.source_id, district.nces_lea_id) == ("d-1907380", "1907380")
 
 
 def test_imported_people_have_their_fields_mapped():
@@ -281,3 +282,14 @@ def test_an_unexpected_error_marks_the_run_failed_and_propagates(monkeypatch):
     run.refresh_from_db()
     assert run.status == "failed"
     assert "disk on fire" in run.message
+
+
+def test_names_with_backslashes_tabs_and_line_breaks_are_stored_exactly(tmp_path):
+    folder = copy_valid(tmp_path)
+    users = folder / "users.csv"
+    text = users.read_text().replace("Liam,Nguyen,,", 'Li\\am,"Ngu\tyen","a\nb",')
+    users.write_text(text)
+    run_import(folder)
+    liam = Person.objects.get(source_id="u-1002")
+    assert (liam.given_name, liam.family_name, liam.middle_name) == ("Li\\am", "Ngu\tyen", "a\nb")
+    assert run_import(folder).changed == 0

@@ -253,3 +253,14 @@ def test_state_orgs_are_skipped_and_bad_org_types_are_errors(tmp_path):
 )
 def test_grade_codes_are_read_in_their_ceds_spelling(value, code):
     assert grade_code(value) == code
+
+
+def test_the_quick_path_and_the_checked_path_read_a_valid_row_the_same_way():
+    with OneRosterSet.open(DATA / "valid") as files:
+        reader = CsvReader(files, "users.csv", required=USER_REQUIRED)
+        quick = UserParser(reader, KNOWN_ORGS.__contains__, {})
+        checked = UserParser(reader, KNOWN_ORGS.__contains__, {})
+        pairs = [(quick._fast(line, row), checked._checked(line, row)) for line, row in reader]
+    compared = [(fast, slow) for fast, slow in pairs if fast is not None]
+    assert len(compared) >= 15
+    assert all(fast == slow for fast, slow in compared)

@@ -15,7 +15,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from hatrack.core.models import ImportRun
-from hatrack.directory.import_services import KIND, ImportResult, import_oneroster, summarize
+from hatrack.directory.import_services import (
+    ImportResult,
+    import_oneroster,
+    new_import_run,
+    summarize,
+)
 
 
 class Command(BaseCommand):
@@ -36,13 +41,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["path"]).expanduser().resolve()
-        run = None
+        run: ImportRun | None = None
         if not options["dry_run"]:
-            run = ImportRun.objects.create(
-                kind=KIND,
+            run = new_import_run(
                 source_name=source.name,
-                source_path=str(source),
-                options={"skip_bad_rows": options["skip_bad_rows"]},
+                source_path=source,
+                skip_bad_rows=options["skip_bad_rows"],
+                by=None,
             )
         stream = getattr(self.stderr, "_out", sys.stderr)
         with tqdm(file=stream, unit="B", unit_scale=True, dynamic_ncols=True) as bar:
