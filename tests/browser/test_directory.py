@@ -74,3 +74,17 @@ def test_leader_searches_people_and_sites_from_the_top_bar(leader_page, screensh
     screenshot(page, "search-results")
     main.get_by_role("link", name="Noah Lindqvist").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Noah Lindqvist")
+
+
+def test_viewer_reads_people_and_sites_without_being_offered_changes(
+    page, signed_in, screenshot, district_data
+):
+    signed_in(page, make_user(Role.VIEWER, username="board"))
+    page.goto(reverse("directory:person_list"))
+    expect(people_rows(page)).to_have_count(5)
+    expect(page.get_by_role("link", name="Add a person")).to_have_count(0)
+    page.get_by_role("link", name="Raman, Priya").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Raman")
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("button", name="Deactivate")).to_have_count(0)
+    screenshot(page, "person-detail-viewer")
