@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.params import functions as param
 
@@ -304,8 +305,9 @@ def list_people(
         "active": _active_choice(filters.active),
     }
     people = queries.people_matching(chosen)
-    if filters.updated_since is not None:
-        people = people.filter(updated_at__gte=filters.updated_since)
+    if (since := filters.updated_since) is not None:
+        since = since if timezone.is_aware(since) else timezone.make_aware(since)
+        people = people.filter(updated_at__gte=since)
     rows = people.values(*PERSON_ROWS)
     items, next_url = api_page(request, rows, order=queries.PERSON_ORDER, limit=limit, after=after)
     return json_response({"items": [present_person(r) for r in items], "next": next_url})

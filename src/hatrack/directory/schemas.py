@@ -198,7 +198,11 @@ class PersonFilters(Schema):
     site: int | None = Field(None, description="People whose primary site is this id.")
     grade: Grade | None = None
     active: bool | None = Field(None, description="Omit for active and inactive people.")
-    updated_since: datetime | None = Field(None, description="Changed at or after this time.")
+    updated_since: datetime | None = Field(
+        None,
+        description="Changed at or after this time (ISO 8601; without an offset, in the "
+        "server's time zone).",
+    )
 
 
 # --- Pages ----------------------------------------------------------------------------------

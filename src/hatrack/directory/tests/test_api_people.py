@@ -216,6 +216,13 @@ def test_people_are_filtered_by_last_change(reader, time_machine):
     assert [p["family_name"] for p in response.json()["items"]] == ["New"]
 
 
+def test_a_change_time_without_an_offset_is_read_in_the_servers_time_zone(reader, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 2, 5, 12, 0, tzinfo=datetime.UTC))
+    make_person(family_name="Noon")  # 06:00 in America/Chicago
+    assert names(reader.get("/api/people", {"updated_since": "2026-02-05T05:00:00"}))
+    assert not names(reader.get("/api/people", {"updated_since": "2026-02-05T07:00:00"}))
+
+
 def test_an_unknown_role_filter_is_refused_with_a_message(reader):
     response = reader.get("/api/people?role=wizard")
     assert response.status_code == 422
