@@ -400,7 +400,22 @@ def scenarios() -> list[tuple[str, str]]:
     ]
 
 
-def time_page(client, url: str, requests: int) -> tuple[list[float], int, int]:
+def server_cpu_ms() -> float:
+    """CPU time so far of the PostgreSQL backend serving this process (0 on SQLite, whose
+    work is already in this process's CPU time, or when /proc does not show it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def time_page(client, url: str, requests: int) -> tuple[list[float], list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -412,9 +427,11 @@ def time_page(client, url: str, requests: int) -> tuple[list[float], int, int]:
     for _ in range(requests):
         with CaptureQueriesContext(connection) as queries:
             started, started_cpu = time.perf_counter(), time.process_time()
+            started_server = server_cpu_ms()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
+            server = server_cpu_ms() - started_server
+            cpu.append((time.process_time() - started_cpu) * 1000 + server)
     rows = response.content.count(b"<tr>") - 1
     return times, cpu, len(queries), rows
 
@@ -447,13 +464,14 @@ def run(requests: int) -> bool:
             p90 = statistics.quantiles(times, n=10)[-1]
             worst = max(worst, median)
             print(
-                f"{name[:44]:44} {median:6.1f}ms {p90:6.1f}ms {statistics.median(cpu):6.1f}ms "
+                f"{name[:44]:44} {median:6.1f}ms {p90:6.1f}ms {statistics.mean(cpu):6.1f}ms "
                 f"{count:7d} {rows:4d}"
             )
     ok = worst < 50
     print(f"\nslowest median {worst:.1f} ms: {'meets' if ok else 'MISSES'} the 50 ms target")
-    print("(median/p90: wall time per request; cpu: this process's CPU time, which leaves")
-    print(" out waiting on other processes and, on PostgreSQL, the server's own work)")
+    print("(median/p90: wall time per request; cpu: mean CPU time of this process plus,")
+    print(" on PostgreSQL, its server backend: the cost without waiting for a busy machine;")
+    print(" /proc counts backend time in 10 ms ticks, hence a mean)")
     return ok
 
 
