@@ -14,9 +14,10 @@ the people (40 sites, about 88% students, a long tail of family names, 3% inacti
 runs ANALYZE (VACUUM ANALYZE on PostgreSQL), then requests each page through Django's
 test Client as a signed-in leader (all middleware, session, permission check, queries
 and template rendering), and prints the median and 90th percentile time per page, the
-median CPU time of the benchmark process, and the queries per page: session, user, sites
-for the filter, the page, a count bounded at 1,000, the session save, and for a name
-search one probe of the family-name index.
+mean CPU time of the benchmark process (plus, on PostgreSQL, its server backend's, read
+from /proc), and the queries per page: session, user, sites for the filter, the page, a
+count bounded at 1,000, the session save, and for a name search one probe of the family-
+name index.
 """
 
 from __future__ import annotations
