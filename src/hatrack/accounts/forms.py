@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.db.models import Q
 
 from hatrack.accounts.models import User
@@ -45,6 +51,27 @@ class SignInForm(AuthenticationForm):
             if len(matches) == 1:
                 return matches[0]
         return value
+
+
+def password_rules() -> str:
+    """The password validators' rules as one sentence (Django gives them as HTML)."""
+    return " ".join(password_validators_help_texts())
+
+
+# The stubs make SetPasswordForm generic; at run time it is not, so it cannot be subscripted.
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Choosing a new password (after a reset link), with the rules in plain words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_rules()
+        self.fields["new_password2"].label = "New password again"
+
+
+class ChangePasswordForm(PasswordChangeForm, NewPasswordForm):
+    """Changing one's password: the current one, then the new one twice."""
+
+    field_order = ["old_password", "new_password1", "new_password2"]
 
 
 class ResetPasswordForm(PasswordResetForm):
@@ -135,10 +162,6 @@ class UserCreateForm(AccountFieldsForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=(
-            "At least 10 characters, not a common password, not only digits, "
-            "not like the username or email. Leave empty when sending a link."
-        ),
     )
     send_setup_email = forms.BooleanField(
         label="Email a link to choose a password instead",
@@ -149,6 +172,9 @@ class UserCreateForm(AccountFieldsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].initial = Role.STAFF
+        self.fields[
+            "password"
+        ].help_text = f"{password_rules()} Leave it empty when emailing a link instead."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -141,3 +141,9 @@ def test_an_account_waiting_for_its_first_password_can_use_forgot_password(db, m
 )
 def test_the_reset_pages_open_for_anonymous_visitors(db, page):
     assert Client().get(reverse(f"accounts:{page}")).status_code == 200
+
+
+def test_the_password_rules_are_shown_in_words_not_as_markup(staff_client):
+    html = staff_client.get(reverse("accounts:password_change")).content.decode()
+    assert "must contain at least 10 characters" in html
+    assert "&lt;ul&gt;" not in html

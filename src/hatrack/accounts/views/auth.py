@@ -16,7 +16,12 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 
 from hatrack.accounts import services
-from hatrack.accounts.forms import ResetPasswordForm, SignInForm
+from hatrack.accounts.forms import (
+    ChangePasswordForm,
+    NewPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 from hatrack.core.permissions import public, requires
 
 
@@ -34,6 +39,7 @@ class SignOutView(views.LogoutView):
 
 class ChangePasswordView(views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = services.set_password(
@@ -56,6 +62,7 @@ class ResetPasswordView(views.PasswordResetView):
 
 class ResetPasswordConfirmView(views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
