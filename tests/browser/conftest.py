@@ -31,9 +31,6 @@ from hatrack.conftest import PASSWORD
 from hatrack.directory.models import Grade, Person, Site
 from hatrack.directory.tests import factories
 
-# See the module docstring: Django checks this on every database call.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("HATRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 # Schemes that never leave the page (inline images, blobs); anything else is a request.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
@@ -113,12 +111,22 @@ def fresh_cache() -> Iterator[None]:
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    # See the module docstring. Django reads this on every database call; it is set only
+    # while Playwright's loop runs, so a plain `uv run pytest` keeps Django's guard.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

@@ -68,3 +68,18 @@ def test_staff_user_who_types_the_people_address_is_refused_in_words(
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_text("Ortega")).to_have_count(0)
+
+
+def test_repeated_wrong_passwords_pause_sign_in_with_an_explanation(
+    page, sign_in, screenshot, watch, live_server, settings
+):
+    make_user(Role.LEADER, username="lead")
+    login_url = live_server.url + reverse("accounts:login")
+    watch.expect_refusal(login_url, 429)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(page, "lead", "guessing again")
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
+    expect(page.get_by_role("link", name="Reset your password")).to_be_visible()
+    screenshot(page, "sign-in-paused")
+    sign_in(page, "lead")
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
