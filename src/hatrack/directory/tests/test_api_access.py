@@ -195,3 +195,51 @@ def test_an_anonymous_write_is_refused_with_401_not_a_csrf_error():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/api/sites", {}, content_type="application/json")
     assert response.status_code == 401
+
+
+def undeclared_endpoint(request):
+    return {}
+
+
+def test_an_endpoint_that_declares_no_action_is_reported_and_refuses_everyone(leader):
+    from django.test import RequestFactory
+    from ninja import Router
+    from ninja.errors import AuthorizationError
+
+    from hatrack.core.api import HatrackAPI
+
+    router = Router()
+    router.get("/undeclared")(undeclared_endpoint)
+    scratch = HatrackAPI(title="scratch", urls_namespace="scratch-undeclared")
+    scratch.add_router("", router)
+    [(method, path, _, action)] = api_operations(scratch)
+    assert (method, path, action) == ("GET", "/undeclared", None)
+    [operation] = [
+        op
+        for bound in scratch._get_bound_routers()
+        for view in bound.path_operations.values()
+        for op in view.operations
+    ]
+    request = RequestFactory().get("/api/undeclared")
+    request.user = leader
+    with pytest.raises(AuthorizationError):
+        for auth in operation.auth_callbacks:
+            auth(request)
+
+
+def test_a_declaration_above_the_router_decorator_is_reported_as_missing():
+    from ninja import Router
+
+    from hatrack.core.api import HatrackAPI, api_requires
+
+    router = Router()
+
+    @api_requires("directory.view")
+    @router.get("/misplaced")
+    def misplaced(request):
+        return {}
+
+    scratch = HatrackAPI(title="scratch", urls_namespace="scratch-misplaced")
+    scratch.add_router("", router)
+    [(_, _, _, action)] = api_operations(scratch)
+    assert action is None
