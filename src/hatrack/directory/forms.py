@@ -5,7 +5,7 @@ alters the record the view holds, and the service can compare before and after.
 """
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -204,7 +204,7 @@ class FilterForm(forms.Form):
             current = str(chosen.get(name) or "")
             options = [
                 {"value": str(value), "label": label, "selected": str(value) == current}
-                for value, label in field.choices
+                for value, label in cast("list[tuple[Any, str]]", field.choices)
             ]
             selects.append(
                 {"name": name, "id": f"id_{name}", "label": field.label, "options": options}
