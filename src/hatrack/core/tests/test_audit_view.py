@@ -167,3 +167,28 @@ def test_the_audit_log_costs_the_same_queries_for_1_and_50_rows(
     with django_assert_num_queries(9):
         response = client.get(AUDIT)
     assert len(response.context["rows"]) == rows
+
+
+def test_an_account_entry_links_to_the_account_page(leader_client, leader, staff):
+    audit.record_create(staff, by=leader)
+    (row,) = leader_client.get(AUDIT).context["rows"]
+    assert row.url == reverse("accounts:user_edit", args=[staff.pk])
+
+
+def test_values_are_shown_in_words_with_choice_labels(leader_client, leader):
+    site = make_site(kind=Site.Kind.ELEMENTARY)
+    before = audit.snapshot(site)
+    site.kind = Site.Kind.MIDDLE
+    site.save()
+    audit.record_update(site, before, by=leader)
+    (row,) = leader_client.get(AUDIT).context["rows"]
+    (change,) = row.changes
+    assert (change.before, change.after) == ("Elementary school", "Middle school")
+
+
+def test_a_created_record_lists_its_values_but_not_its_empty_fields(leader_client, leader):
+    audit.record_create(make_site(name="Oak Hill", phone=""), by=leader)
+    (row,) = leader_client.get(AUDIT).context["rows"]
+    labels = {change.label for change in row.changes}
+    assert "name" in labels
+    assert "phone" not in labels

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.accounts.models import User
@@ -138,37 +139,67 @@ class EntryRow:
     changes: list[Change] = field(default_factory=list)
 
 
-def _shown(value: Any) -> str:
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _shown(value: Any, model_field: Any = None) -> str:
+    """A recorded value in words: choice labels, dates in the district's time, yes/no."""
     if value is None or value == "":
         return "(empty)"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
+    if value is True or value is False:
+        return "yes" if value else "no"
+    choices = dict(getattr(model_field, "flatchoices", None) or ())
+    if value in choices:
+        return str(choices[value])
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%b %-d, %Y %H:%M")
     text = str(value)
     return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
 
 
-def _label(model: type[models.Model] | None, name: str) -> str:
-    if model is None:
-        return name
-    try:
-        return str(getattr(model._meta.get_field(name), "verbose_name", name))
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
+def _label(model_field: Any, name: str) -> str:
+    return str(getattr(model_field, "verbose_name", None) or name.replace("_", " "))
 
 
 def _changes(entry: AuditEntry, model: type[models.Model] | None) -> list[Change]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     rows = []
     for name, value in changes.items():
-        label = _label(model, name)
+        model_field = _field(model, name)
+        label = _label(model_field, name)
         is_pair = isinstance(value, list) and len(value) == 2
         if entry.action == AuditEntry.Action.UPDATE and is_pair:
-            rows.append(Change(label=label, before=_shown(value[0]), after=_shown(value[1])))
-        else:
-            rows.append(Change(label=label, value=_shown(value)))
+            before, after = _shown(value[0], model_field), _shown(value[1], model_field)
+            rows.append(Change(label=label, before=before, after=after))
+        elif value not in (None, "") or entry.action == AuditEntry.Action.IMPORT:
+            # A created or deleted record lists the values it has, not every empty field.
+            rows.append(Change(label=label, value=_shown(value, model_field)))
     return rows
+
+
+# Record types whose page is not their get_absolute_url (an account's page is for leaders).
+RECORD_PAGES = {"accounts.user": "accounts:user_edit"}
+
+
+def _record_page(model: type[models.Model] | None) -> Callable[[Any], str] | None:
+    if model is None:
+        return None
+    if url_name := RECORD_PAGES.get(model._meta.label_lower):
+        return lambda obj: reverse(url_name, args=[obj.pk])
+    if hasattr(model, "get_absolute_url"):
+        return lambda obj: str(obj.get_absolute_url())
+    return None
 
 
 def _record_urls(entries: Iterable[AuditEntry]) -> dict[tuple[int, str], str]:
@@ -180,7 +211,8 @@ def _record_urls(entries: Iterable[AuditEntry]) -> dict[tuple[int, str], str]:
     urls: dict[tuple[int, str], str] = {}
     for type_id, ids in wanted.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None or not hasattr(model, "get_absolute_url"):
+        page = _record_page(model)
+        if model is None or page is None:
             continue
         keys = []
         for raw in ids:
@@ -189,7 +221,7 @@ def _record_urls(entries: Iterable[AuditEntry]) -> dict[tuple[int, str], str]:
             except ValidationError:
                 continue
         for obj in model._default_manager.filter(pk__in=keys):
-            urls[(type_id, str(obj.pk))] = obj.get_absolute_url()
+            urls[(type_id, str(obj.pk))] = page(obj)
     return urls
 
 
