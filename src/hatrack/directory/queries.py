@@ -386,13 +386,14 @@ def _quote(text: str) -> str:
 def directory_summary() -> dict[str, Any]:
     """The district's headline numbers, from one grouped scan of people and one of sites.
 
-    Cached for a minute (services clear it on change), so the home page stays cheap on a
-    district of half a million people.
+    A full scan of people, so it is cached for five minutes and cleared by the services
+    (and imports) that change the directory: the home page stays cheap on a district of
+    half a million people.
     """
     summary: dict[str, Any] | None = cache.get(SUMMARY_CACHE_KEY)
     if summary is None:
         summary = _summarize()
-        cache.set(SUMMARY_CACHE_KEY, summary, 60)
+        cache.set(SUMMARY_CACHE_KEY, summary, 300)
     return summary
 
 

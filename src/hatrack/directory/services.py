@@ -93,7 +93,11 @@ def _assign(obj: models.Model, values: dict[str, object]) -> None:
         setattr(obj, name, value)
 
 
-def _forget_summary() -> None:
+def forget_directory_summary() -> None:
+    """Let the home dashboard count again once the current transaction commits.
+
+    Every service here calls it; an import calls it once after applying its batch.
+    """
     transaction.on_commit(lambda: cache.delete(SUMMARY_CACHE_KEY))
 
 
@@ -122,7 +126,7 @@ def create_person(*, by: User | None, **values: Unpack[PersonValues]) -> Person:
     with transaction.atomic():
         _save_person(person)
         audit.record_create(person, by=by)
-        _forget_summary()
+        forget_directory_summary()
     return person
 
 
@@ -133,7 +137,7 @@ def update_person(*, person: Person, by: User | None, **values: Unpack[PersonVal
     with transaction.atomic():
         _save_person(person)
         audit.record_update(person, before, by=by)
-        _forget_summary()
+        forget_directory_summary()
     return person
 
 
@@ -146,7 +150,7 @@ def set_person_active(*, person: Person, active: bool, by: User | None) -> Perso
     with transaction.atomic():
         person.save(update_fields=["active", "updated_at"])
         audit.record_update(person, before, by=by)
-        _forget_summary()
+        forget_directory_summary()
     return person
 
 
@@ -167,7 +171,7 @@ def create_site(*, by: User | None, **values: Unpack[SiteValues]) -> Site:
     with transaction.atomic():
         _save_site(site)
         audit.record_create(site, by=by)
-        _forget_summary()
+        forget_directory_summary()
     return site
 
 
@@ -178,7 +182,7 @@ def update_site(*, site: Site, by: User | None, **values: Unpack[SiteValues]) ->
     with transaction.atomic():
         _save_site(site)
         audit.record_update(site, before, by=by)
-        _forget_summary()
+        forget_directory_summary()
     return site
 
 
