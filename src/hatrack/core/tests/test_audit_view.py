@@ -192,3 +192,10 @@ def test_a_created_record_lists_its_values_but_not_its_empty_fields(leader_clien
     labels = {change.label for change in row.changes}
     assert "name" in labels
     assert "phone" not in labels
+
+
+def test_a_reversed_date_range_is_explained_when_filtering_with_htmx(leader_client):
+    response = leader_client.get(
+        AUDIT, {"since": "2026-03-05", "until": "2026-03-01"}, headers={"HX-Request": "true"}
+    )
+    assert "The “From” date is after the “To” date." in response.content.decode()
