@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hatrack.accounts.models import User
-from hatrack.accounts.tests.factories import make_account
+from hatrack.accounts.tests.factories import make_account, make_token
 from hatrack.conftest import make_user
 from hatrack.core.models import AuditEntry
 from hatrack.core.roles import Role
@@ -258,3 +258,20 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_the_account_list(db):
     response = Client().get(LIST)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_edit_page_lists_the_accounts_tokens_with_a_revoke_form(leader_client, staff):
+    token = make_token(staff, "Laptop script")
+    html = leader_client.get(reverse("accounts:user_edit", args=[staff.pk])).content.decode()
+    assert "Laptop script" in html
+    assert reverse("accounts:token_revoke", args=[token.pk]) in html
+
+
+def test_a_leader_revokes_another_accounts_token_from_the_edit_page(leader_client, staff):
+    token = make_token(staff, "Laptop script")
+    edit_url = reverse("accounts:user_edit", args=[staff.pk])
+    response = leader_client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response["Location"] == edit_url
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "Revoked" in leader_client.get(edit_url).content.decode()

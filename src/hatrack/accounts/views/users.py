@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from hatrack.accounts import queries, services
 from hatrack.accounts.forms import UserCreateForm, UserEditForm, UserFilterForm
@@ -84,11 +85,16 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"The account “{account.username}” was saved.")
             return HttpResponseRedirect(reverse("accounts:user_edit", args=[account.pk]))
+    tokens = queries.tokens_page(
+        account, after=request.GET.get("after"), before=request.GET.get("before")
+    )
     context = {
         "account": account,
         "form": form,
         "is_self": account.pk == request.user.pk,
         "history": list(history_of(account, limit=20)),
+        "page": tokens,
+        "tokens": [queries.token_row(token, now=timezone.now()) for token in tokens.rows],
     }
     return render(request, "accounts/user_edit.html", context)
 
