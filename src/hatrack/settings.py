@@ -174,7 +174,9 @@ HATRACK_WORKER_STALE_AFTER = env.int("HATRACK_WORKER_STALE_AFTER", default=60)
 
 # --- Static files and uploads -------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected (hashed, compressed) files exist only in production; elsewhere whitenoise
+# serves straight from the apps and packages.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
