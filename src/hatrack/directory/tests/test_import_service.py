@@ -293,3 +293,16 @@ def test_names_with_backslashes_tabs_and_line_breaks_are_stored_exactly(tmp_path
     liam = Person.objects.get(source_id="u-1002")
     assert (liam.given_name, liam.family_name, liam.middle_name) == ("Li\\am", "Ngu\tyen", "a\nb")
     assert run_import(folder).changed == 0
+
+
+def test_a_school_missing_from_a_later_bulk_orgs_file_is_deactivated(tmp_path):
+    run_import(DATA / "valid")
+    folder = copy_valid(tmp_path)
+    orgs = folder / "orgs.csv"
+    orgs.write_text("".join(x for x in orgs.read_text().splitlines(True) if "s-0101" not in x))
+    users = folder / "users.csv"
+    users.write_text(users.read_text().replace("s-0101", "s-0102"))
+    result = run_import(folder)
+    assert result.counts["sites"].deactivated == 1
+    assert Site.objects.get(source_id="s-0101").active is False
+    assert Person.objects.get(source_id="u-1001").primary_site.source_id == "s-0102"

@@ -49,16 +49,18 @@ class Command(BaseCommand):
                 skip_bad_rows=options["skip_bad_rows"],
                 by=None,
             )
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        with tqdm(file=stream, unit="B", unit_scale=True, dynamic_ncols=True) as bar:
+        bars = _ProgressBars(getattr(self.stderr, "_out", sys.stderr))
+        try:
             result = import_oneroster(
                 source=source,
                 skip_bad_rows=options["skip_bad_rows"],
                 by=None,
                 run=run,
-                progress=_ProgressBar(bar),
+                progress=bars,
                 dry_run=options["dry_run"],
             )
+        finally:
+            bars.close()
         self._report(result)
         if result.rejected:
             raise CommandError("Import rejected: nothing was imported.")
@@ -77,17 +79,34 @@ class Command(BaseCommand):
             self.stdout.write(f"  … and {result.error_count - len(result.errors):,} more")
 
 
-class _ProgressBar:
-    """Adapts the service's progress(phase, done, total) calls to one tqdm bar per phase."""
+class _ProgressBars:
+    """Turns the service's progress(phase, done, total) calls into one tqdm bar per phase:
+    bytes while checking the files, rows while writing. A finished phase's bar stays."""
 
-    def __init__(self, bar: tqdm[Any]) -> None:
-        self.bar = bar
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
         self.phase = ""
+        self.bar: tqdm[Any] | None = None
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if phase != self.phase:
+            self.close()
             self.phase = phase
-            self.bar.reset(total=total or None)
-            self.bar.unit = "B" if phase.startswith("Checking") else " rows"
-            self.bar.set_description(phase)
-        self.bar.update(done - self.bar.n)
+            in_bytes = phase.startswith("Checking")
+            self.bar = tqdm(
+                desc=phase,
+                total=total or None,
+                unit="B" if in_bytes else " rows",
+                unit_scale=in_bytes,
+                file=self.stream,
+                dynamic_ncols=True,
+            )
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            if self.bar.total:
+                self.bar.update(self.bar.total - self.bar.n)
+            self.bar.close()
+            self.bar = None
