@@ -70,6 +70,7 @@ BATCH_SIZE = 5000
 MAX_STORED_ERRORS = 500
 PROGRESS_EVERY_SECONDS = 0.5
 PROGRESS_EVERY_ROWS = 1000
+IMPORT_LOCK_KEY = 0x4F6E6552  # any constant shared by every import ("OneR")
 MODELS: dict[str, type[Model]] = {
     "district": District,
     "sites": Site,
@@ -334,6 +335,12 @@ class _Import:
         self.active_in_file = 0
 
     def run(self) -> ImportResult:
+        try:
+            return self._run()
+        finally:
+            self.spool.close()
+
+    def _run(self) -> ImportResult:
         orgs_mode = self.files.mode("orgs.csv")
         users_mode = self.files.mode("users.csv")
         self.result.modes = {"orgs.csv": orgs_mode, "users.csv": users_mode}
@@ -347,6 +354,7 @@ class _Import:
         self.report.enter_transaction()
         try:
             with transaction.atomic():
+                _lock_imports()
                 if orgs_mode != "absent":
                     writer = _OrgWriter(self.result, self.report)
                     writer.apply(self.org_rows, orgs_mode, self.org_ids)
@@ -435,7 +443,6 @@ class _Import:
         for batch in self.spool.batches():
             writer.write(batch)
             self.report.advance(writer.done, self.result.error_count)
-        self.spool.close()
         if mode == "bulk":
             self.report.begin("Deactivating people missing from users.csv", 0)
             writer.deactivate_missing(self.user_seen, self.active_in_file)
@@ -461,6 +468,14 @@ class _Import:
                     **counts.as_dict(),
                 },
             )
+
+
+def _lock_imports() -> None:
+    """One import writes at a time. SQLite's immediate transactions already queue writers;
+    on PostgreSQL a transaction-scoped advisory lock does (released at commit)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 class _Spool:
