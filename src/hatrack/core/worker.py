@@ -14,7 +14,8 @@ the exception with its traceback). Hatrack adds what that backend lacks:
   that kills its worker cannot take every worker down in turn.
 
 Workers compare heartbeats with their own clocks: keep the machines' clocks in sync
-(NTP) to well within the stale-after time.
+(NTP) to well within the stale-after time. A worker whose process is still running on
+the same machine is never presumed dead, whatever its heartbeat says.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -95,16 +97,39 @@ def forget_dead_workers(*, now: datetime | None = None) -> int:
 
 
 def _is_stuck(
-    worker_ids: list[str], started_at: datetime | None, seen: dict[str, datetime], cutoff: datetime
+    worker_ids: list[str],
+    started_at: datetime | None,
+    seen: dict[str, WorkerHeartbeat],
+    cutoff: datetime,
 ) -> bool:
     """Stuck when the last worker's heartbeat is older than the cutoff, or, for a worker that
     never kept one (a plain `db_worker`, or one whose row was forgotten), when the task
-    started before the cutoff."""
-    owner = worker_ids[-1] if worker_ids else None
-    last_seen = seen.get(owner) if owner else None
-    if last_seen is not None:
-        return last_seen < cutoff
-    return started_at is None or started_at < cutoff
+    started before the cutoff. A worker process still alive on this machine is never
+    presumed dead: on SQLite a long import transaction can hold up its heartbeat."""
+    owner = seen.get(worker_ids[-1]) if worker_ids else None
+    if owner is None:
+        return started_at is None or started_at < cutoff
+    return owner.last_seen < cutoff and not worker_alive_here(owner.hostname, owner.pid)
+
+
+def worker_alive_here(hostname: str, pid: int) -> bool:
+    """True when `pid` on this host is a running (not exited) `hatrack worker` process."""
+    if hostname != socket.gethostname() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not cmdline.parent.exists():
+        return True
+    try:
+        # An exited process not yet reaped (a zombie) has an empty command line.
+        return b"worker" in cmdline.read_bytes()
+    except OSError:
+        return False
 
 
 def running_claims() -> list[tuple[Any, list[str], datetime | None]]:
@@ -121,9 +146,12 @@ def reclaim_stuck_tasks(*, stale_after: float, now: datetime | None = None) -> R
     cutoff = now - timedelta(seconds=stale_after)
     running = running_claims()
     owners = {ids[-1] for _, ids, _ in running if ids}
-    seen = dict(
-        WorkerHeartbeat.objects.filter(worker_id__in=owners).values_list("worker_id", "last_seen")
-    )
+    seen = {
+        beat.worker_id: beat
+        for beat in WorkerHeartbeat.objects.filter(worker_id__in=owners).only(
+            "worker_id", "hostname", "pid", "last_seen"
+        )
+    }
     outcome = Reclaimed()
     for task_id, worker_ids, started_at in running:
         if not _is_stuck(worker_ids, started_at, seen, cutoff):

@@ -5,7 +5,12 @@ survive, so tests that run the loop use `transactional_db`.
 """
 
 import signal
+import socket
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -268,3 +273,49 @@ def test_a_second_stop_signal_after_a_pause_stops_the_worker_at_once(monkeypatch
 
     with pytest.raises(SystemExit):
         worker.shutdown(signal.SIGTERM, None)
+
+
+@pytest.fixture
+def live_worker_process():
+    """A process on this machine that looks like a `hatrack worker` (its command says so)."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "worker"])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while b"worker" not in cmdline.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the new program has replaced the forked copy of this one
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_a_task_whose_worker_still_runs_on_this_machine_is_left_running_despite_a_late_heartbeat(
+    live_worker_process,
+):
+    running_task(worker_ids=["busy-local"], started_ago=600)
+    row = heartbeat("busy-local", seconds_ago=STALE_AFTER + 30)
+    WorkerHeartbeat.objects.filter(pk=row.pk).update(
+        hostname=socket.gethostname(), pid=live_worker_process.pid
+    )
+
+    outcome = reclaim_stuck_tasks(stale_after=STALE_AFTER)
+
+    assert outcome.requeued == []
+
+
+@pytest.mark.django_db
+def test_a_task_whose_worker_process_on_this_machine_has_exited_is_reclaimed(
+    live_worker_process,
+):
+    task = running_task(worker_ids=["gone-local"], started_ago=600)
+    row = heartbeat("gone-local", seconds_ago=STALE_AFTER + 30)
+    WorkerHeartbeat.objects.filter(pk=row.pk).update(
+        hostname=socket.gethostname(), pid=live_worker_process.pid
+    )
+    live_worker_process.kill()
+    live_worker_process.wait(timeout=10)
+
+    outcome = reclaim_stuck_tasks(stale_after=STALE_AFTER)
+
+    assert outcome.requeued == [str(task.id)]
