@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 DOCS_ACTION = "api.docs"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CHALLENGE = 'Bearer realm="Hatrack API"'  # what a 401 asks for (RFC 6750)
 
 
 # --- Error bodies -------------------------------------------------------------------------
@@ -107,7 +108,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": detail, **extra}, status=status)
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        return reply(request, exc.status_code, MESSAGES.get(exc.status_code, exc.message))
+        response = reply(request, exc.status_code, MESSAGES.get(exc.status_code, exc.message))
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = CHALLENGE
+        return response
 
     def on_authorization(request: HttpRequest, exc: Any) -> HttpResponse:
         return reply(request, 403, exc.message)
@@ -252,7 +256,9 @@ def docs_guard(view: ViewFunc) -> ViewFunc:
         user = _caller(request)
         if user is None:
             if is_schema:
-                return json_response({"detail": MESSAGES[401]}, status=401)
+                refusal = json_response({"detail": MESSAGES[401]}, status=401)
+                refusal["WWW-Authenticate"] = CHALLENGE
+                return refusal
             return redirect_to_login(request.get_full_path())
         if not can(user, DOCS_ACTION):
             return json_response({"detail": "Your role does not allow this."}, status=403)

@@ -45,6 +45,7 @@ def test_a_request_without_credentials_is_refused_with_401_json():
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
     assert "Bearer" in response.json()["detail"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_an_unknown_token_is_refused_with_401():
