@@ -53,6 +53,13 @@ def test_hatrack_help_lists_each_hatrack_command_on_one_line(tmp_path):
         assert sum(line.strip().startswith(name + " ") for line in lines) == 1
 
 
+def test_every_hatrack_command_in_the_help_is_a_command_django_knows(tmp_path):
+    done = run_hatrack("help", "--commands", env=hatrack_env(tmp_path))
+
+    known = set(done.stdout.split())
+    assert {name.replace("-", "_") for name, _ in COMMANDS} <= known
+
+
 def test_hatrack_passes_other_commands_to_django(tmp_path):
     done = run_hatrack("check", env=hatrack_env(tmp_path))
 
