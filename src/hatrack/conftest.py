@@ -25,6 +25,12 @@ def make_user(role: str, username: str | None = None, **extra: object) -> User:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Real hashing costs half a second a user; tests prove behaviour, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def leader(db) -> User:
     return make_user(Role.LEADER)

@@ -174,6 +174,8 @@ HATRACK_WORKER_STALE_AFTER = env.int("HATRACK_WORKER_STALE_AFTER", default=60)
 
 # --- Static files and uploads -------------------------------------------------
 STATIC_URL = "/static/"
+# The project's own layout assets; each app's static/ folder is found on its own.
+STATICFILES_DIRS = [SRC_DIR / "static"]
 # Collected (hashed, compressed) files exist only in production; elsewhere whitenoise
 # serves straight from the apps and packages.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None

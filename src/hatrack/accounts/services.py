@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,8 +21,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from hatrack.accounts.models import User
 from hatrack.core import audit
-from hatrack.core.middleware import current_request_id
-from hatrack.core.models import AuditEntry
 from hatrack.core.roles import Role
 from hatrack.directory.models import Person
 
@@ -176,16 +173,11 @@ def _record_password_change(*, user: User, by: User | None) -> None:
     # core.audit records field diffs, and the password is excluded from those on
     # purpose; this entry records the event itself, with no value in it.
     by_owner = by is not None and by.pk == user.pk
-    AuditEntry.objects.create(
-        actor=by,
-        actor_name=by.get_username() if by else "system",
-        action=AuditEntry.Action.UPDATE,
-        content_type=ContentType.objects.get_for_model(User),
-        object_id=str(user.pk),
-        object_repr=str(user)[:200],
+    audit.record_event(
+        user,
+        by=by,
         summary="Password changed by its owner" if by_owner else "Password set",
         changes={"password": ["(hidden)", "(changed)"]},
-        request_id=current_request_id.get(),
     )
 
 

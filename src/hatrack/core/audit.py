@@ -102,6 +102,20 @@ def record_delete(obj: models.Model, *, by: User | None) -> AuditEntry:
     return entry
 
 
+def record_event(
+    obj: models.Model,
+    *,
+    by: User | None,
+    summary: str,
+    changes: Mapping[str, Any] | None = None,
+    action: str = AuditEntry.Action.UPDATE,
+) -> AuditEntry:
+    """An event on a record that is no field diff (a password set, a token revoked)."""
+    entry = _entry(action=action, obj=obj, by=by, changes=changes or {}, summary=summary)
+    entry.save()
+    return entry
+
+
 def record_batch(
     *, model: type[models.Model], by: User | None, summary: str, counts: Mapping[str, Any]
 ) -> AuditEntry:
