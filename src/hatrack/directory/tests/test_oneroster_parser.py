@@ -264,3 +264,16 @@ def test_the_quick_path_and_the_checked_path_read_a_valid_row_the_same_way():
     compared = [(fast, slow) for fast, slow in pairs if fast is not None]
     assert len(compared) >= 15
     assert all(fast == slow for fast, slow in compared)
+
+
+def test_windows_line_endings_spaces_and_capitals_are_read_like_the_plain_file(tmp_path):
+    folder = copy_valid(tmp_path)
+    text = (folder / "users.csv").read_text()
+    messy = (
+        text.replace("\n", "\r\n")
+        .replace(",student,", ",Student,")
+        .replace("s-0102,s-0103", "s-0102, s-0103")
+    )
+    rewrite_users(folder, messy.encode())
+    plain = [r for r in users_of(DATA / "valid") if isinstance(r, UserRow)]
+    assert [r for r in users_of(folder) if isinstance(r, UserRow)] == plain
