@@ -11,8 +11,10 @@ It builds its own database (a temporary SQLite file unless DATABASE_URL is set; 
 PostgreSQL database named there is dropped and created again), migrates it, bulk-loads
 the people (40 sites, about 88% students, 3% inactive), runs ANALYZE, creates a
 leader with an API token, then sends sequential requests from one process through
-Django's test Client with `Authorization: Bearer ...` (every middleware, token lookup,
-permission check, parameter validation, the page query and JSON writing). One process
+Django's WSGI handler, as gunicorn would call it (`--via client`: the test Client), with
+`Authorization: Bearer ...`: every middleware, the token lookup, the permission check,
+parameter validation, the page query and JSON writing, and on SQLite the connection
+opened for each request. One process
 sending one request at a time measures requests/s per core. For each case it prints
 the median and 90th percentile time per request, requests/s over the whole timed run,
 the CPU time per request of this process and (PostgreSQL on this machine) of its
@@ -23,6 +25,8 @@ the rows returned. The target is met when both requests/s figures reach 150.
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import random
 import statistics
@@ -54,7 +58,7 @@ GRADES = ["KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"
 TARGET = 150
 
 
-def configure(database_url: str | None) -> str:
+def configure(database_url: str | None, sqlite_conn_max_age: int = 0) -> str:
     """Point Django at the benchmark database before settings are read."""
     data_dir = Path(tempfile.mkdtemp(prefix="hatrack-apibench-"))
     os.environ["HATRACK_DATA_DIR"] = str(data_dir)
@@ -66,6 +70,8 @@ def configure(database_url: str | None) -> str:
         recreate_postgres(database_url)
         return database_url
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'apibench.sqlite3'}"
+    if sqlite_conn_max_age:
+        os.environ["DATABASE_URL"] += f"?conn_max_age={sqlite_conn_max_age}"
     return os.environ["DATABASE_URL"]
 
 
@@ -162,13 +168,59 @@ def load(count: int) -> str:
     return key
 
 
-def cases(client) -> list[tuple[str, str]]:
+def wsgi_getter(key: str):
+    """GET through Django's WSGI handler, as gunicorn calls it: the connection handling
+    of a real request is included (SQLite reconnects per request, CONN_MAX_AGE=0)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+
+    def get(url: str) -> tuple[int, bytes]:
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "testserver",
+            "HTTP_AUTHORIZATION": f"Bearer {key}",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+        }
+        status = []
+        body = handler(environ, lambda line, headers: status.append(line))
+        try:
+            content = b"".join(body)
+        finally:
+            body.close()
+        return int(status[0][:3]), content
+
+    return get
+
+
+def client_getter(key: str):
+    """GET through Django's test Client (it keeps the database connection open)."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def get(url: str) -> tuple[int, bytes]:
+        response = client.get(url)
+        return response.status_code, response.content
+
+    return get
+
+
+def cases(get) -> list[tuple[str, str]]:
     from hatrack.directory.models import Site
 
     site = Site.objects.order_by("id").values_list("id", flat=True)[5]
     deep = "/api/people"
     for _ in range(20):  # twenty pages in, by following `next`
-        deep = client.get(deep).json()["next"].removeprefix("http://testserver")
+        deep = json.loads(get(deep)[1])["next"].removeprefix("http://testserver")
     return [
         ("first page (50)", "/api/people"),
         ("page 21, from its cursor", deep),
@@ -198,26 +250,26 @@ def database_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(client, url: str, requests: int) -> dict[str, float]:
+def measure(get, url: str, requests: int) -> dict[str, float]:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for _ in range(20):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}: {response.content[:200]}")
+        status, content = get(url)
+        if status != 200:
+            raise SystemExit(f"{url} answered {status}: {content[:200]!r}")
     times = []
     db_started = database_cpu_seconds()
     run_started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(requests):
         started = time.perf_counter()
-        response = client.get(url)
+        get(url)
         times.append((time.perf_counter() - started) * 1000)
     wall = time.perf_counter() - run_started
     cpu = time.process_time() - cpu_started
     db_cpu = database_cpu_seconds() - db_started
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    queries = []
+    with connection.execute_wrapper(lambda run, sql, *args: queries.append(sql) or run(sql, *args)):
+        _, content = get(url)
     return {
         "median": statistics.median(times),
         "p90": statistics.quantiles(times, n=10)[-1],
@@ -226,21 +278,20 @@ def measure(client, url: str, requests: int) -> dict[str, float]:
         "db_cpu": db_cpu / requests * 1000,
         "per_core": requests / (cpu + db_cpu),
         "queries": len(queries),
-        "rows": len(response.json()["items"]),
+        "rows": len(json.loads(content)["items"]),
     }
 
 
-def run(key: str, requests: int) -> bool:
-    from django.test import Client
-
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+def run(key: str, requests: int, via: str) -> bool:
+    get = wsgi_getter(key) if via == "wsgi" else client_getter(key)
+    print(f"requests through the {'WSGI handler' if via == 'wsgi' else 'test client'}")
     print(
         f"\n{'case':30} {'median':>8} {'p90':>8} {'req/s':>6} {'app cpu':>8} {'db cpu':>7} "
         f"{'req/s/core':>10} {'queries':>7} {'rows':>4}"
     )
     results = {}
-    for label, url in cases(client):
-        r = measure(client, url, requests)
+    for label, url in cases(get):
+        r = measure(get, url, requests)
         results[label] = r
         print(
             f"{label:30} {r['median']:6.2f}ms {r['p90']:6.2f}ms {r['rps']:6.0f} "
@@ -264,9 +315,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=500, help="timed requests per case")
+    parser.add_argument(
+        "--via", choices=("wsgi", "client"), default="wsgi", help="WSGI handler or test Client"
+    )
+    parser.add_argument(
+        "--sqlite-conn-max-age",
+        type=int,
+        default=0,
+        help="keep SQLite connections open this many seconds (Django's default: 0)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    url = configure(os.environ.get("DATABASE_URL"))
+    url = configure(os.environ.get("DATABASE_URL"), args.sqlite_conn_max_age)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
     import django
 
@@ -275,7 +335,7 @@ def main() -> None:
 
     print(f"database: {connection.vendor} ({url.split('@')[-1]})")
     key = load(args.people)
-    ok = run(key, args.requests)
+    ok = run(key, args.requests, args.via)
     sys.exit(0 if ok else 1)
 
 
