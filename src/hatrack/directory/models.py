@@ -260,8 +260,14 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
     grade = models.CharField(max_length=5, choices=Grade.choices, blank=True)
+    # No index of its own: person_site_name_idx leads with this column.
     primary_site = models.ForeignKey(
-        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        db_index=False,
     )
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
