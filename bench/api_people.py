@@ -25,10 +25,12 @@ the rows returned. The target is met when both requests/s figures reach 150.
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -61,6 +63,7 @@ TARGET = 150
 def configure(database_url: str | None, sqlite_conn_max_age: int = 0) -> str:
     """Point Django at the benchmark database before settings are read."""
     data_dir = Path(tempfile.mkdtemp(prefix="hatrack-apibench-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)  # the SQLite file too
     os.environ["HATRACK_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["ALLOWED_HOSTS"] = "testserver"
