@@ -16,8 +16,7 @@ test Client as a signed-in leader (all middleware, session, permission check, qu
 and template rendering), and prints the median and 90th percentile time per page, the
 mean CPU time of the benchmark process (plus, on PostgreSQL, its server backend's, read
 from /proc), and the queries per page: session, user, sites for the filter, the page, a
-count bounded at 1,000, the session save, and for a name search one probe of the family-
-name index.
+count bounded at 1,000, and for a name search one probe of the family-name index.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Shared fixtures: the personas every permission test runs through, and a small district."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -26,33 +27,33 @@ def make_user(role: str, username: str | None = None, **extra: object) -> User:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
+def fast_password_hashing(settings: Any) -> None:
     """Real hashing costs half a second a user; tests prove behaviour, not key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def leader(db) -> User:
+def leader(db: None) -> User:
     return make_user(Role.LEADER)
 
 
 @pytest.fixture
-def technician(db) -> User:
+def technician(db: None) -> User:
     return make_user(Role.TECHNICIAN)
 
 
 @pytest.fixture
-def staff(db) -> User:
+def staff(db: None) -> User:
     return make_user(Role.STAFF)
 
 
 @pytest.fixture
-def viewer(db) -> User:
+def viewer(db: None) -> User:
     return make_user(Role.VIEWER)
 
 
 @pytest.fixture
-def client_for(db) -> Callable[[User | None], Client]:
+def client_for(db: None) -> Callable[[User | None], Client]:
     """A test client signed in as the given user, or anonymous for None (the outsider)."""
 
     def build(user: User | None) -> Client:
@@ -65,7 +66,9 @@ def client_for(db) -> Callable[[User | None], Client]:
 
 
 @pytest.fixture
-def persona(request, db, client_for) -> tuple[str, Client]:
+def persona(
+    request: pytest.FixtureRequest, db: None, client_for: Callable[[User | None], Client]
+) -> tuple[str, Client]:
     """Parametrize with indirect=True over PERSONAS to run a test as each of them."""
     name = request.param
     user = None if name == "outsider" else make_user(name)
@@ -73,20 +76,20 @@ def persona(request, db, client_for) -> tuple[str, Client]:
 
 
 @pytest.fixture
-def leader_client(leader, client_for) -> Client:
+def leader_client(leader: User, client_for: Callable[[User | None], Client]) -> Client:
     return client_for(leader)
 
 
 @pytest.fixture
-def technician_client(technician, client_for) -> Client:
+def technician_client(technician: User, client_for: Callable[[User | None], Client]) -> Client:
     return client_for(technician)
 
 
 @pytest.fixture
-def staff_client(staff, client_for) -> Client:
+def staff_client(staff: User, client_for: Callable[[User | None], Client]) -> Client:
     return client_for(staff)
 
 
 @pytest.fixture
-def viewer_client(viewer, client_for) -> Client:
+def viewer_client(viewer: User, client_for: Callable[[User | None], Client]) -> Client:
     return client_for(viewer)

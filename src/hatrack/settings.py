@@ -26,7 +26,7 @@ DATA_DIR = Path(env.str("HATRACK_DATA_DIR", default=str(Path.cwd() / "data"))).r
 
 def _secret_key() -> str:
     """Production must set SECRET_KEY; elsewhere one is generated once and kept."""
-    if value := env.str("SECRET_KEY", default=""):
+    if value := str(env.str("SECRET_KEY", default="")):
         return value
     if PRODUCTION:
         raise environ.ImproperlyConfigured("SECRET_KEY must be set when HATRACK_ENV=production")
@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hatrack.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hatrack.core.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +104,8 @@ TEMPLATES = [
 # writers queue instead of failing); PostgreSQL through DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hatrack.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot create the folder its file lives in.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -114,9 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reusing connections matters on SQLite too: opening one (and its PRAGMAs) per
+# request costs more than a whole API page.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in ---------------------------------------------------
@@ -139,7 +143,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions end after a working day of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity slides the expiry; the session row is rewritten at most this often.
+SESSION_REFRESH_INTERVAL = 300
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,13 +14,15 @@ import csv
 import datetime
 import decimal
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Lookup, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import StreamingHttpResponse
 
 DEFAULT_PAGE_SIZE = 50
@@ -53,6 +55,8 @@ def _plain(value: Any) -> Any:
         return {"t": "dt" if isinstance(value, datetime.datetime) else "d", "v": value.isoformat()}
     if isinstance(value, decimal.Decimal):
         return {"t": "dec", "v": str(value)}
+    if isinstance(value, uuid.UUID):
+        return str(value)  # the database compares a UUID column with its text form
     if isinstance(value, Model):
         return value.pk
     return value
@@ -99,12 +103,21 @@ def _parse_order(order: Sequence[str]) -> list[tuple[str, bool]]:
     return [(name.lstrip("-"), name.startswith("-")) for name in order]
 
 
-def _seek(order: list[tuple[str, bool]], key: Sequence[Any], *, forward: bool) -> Q:
+def _seek(order: list[tuple[str, bool]], key: Sequence[Any], *, forward: bool) -> Q | Lookup:
     """Rows strictly after (forward) or before `key` in the given order.
 
-    Expands (a, b, c) > (x, y, z) into OR-ed equalities, and adds the bounding
-    condition a >= x (or <=) so the database can seek on the leading index column.
+    When every field sorts the same way, one row-value comparison
+    `(a, b, c) > (x, y, z)` lets both SQLite and PostgreSQL walk the index in order.
+    Mixed directions expand into OR-ed equalities, with the bounding condition
+    a >= x (or <=) so the database can still seek on the leading index column.
     """
+    directions = {descending for _, descending in order}
+    if len(directions) == 1 and None not in key:
+        after = forward != directions.pop()
+        columns = Tuple(*(F(name) for name, _ in order))
+        return (
+            TupleGreaterThan(columns, tuple(key)) if after else TupleLessThan(columns, tuple(key))
+        )
     clauses = []
     for i, (name, descending) in enumerate(order):
         after = forward != descending

@@ -1,10 +1,12 @@
 """Request-scoped context: a request id that the audit trail and logs share."""
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
@@ -26,4 +28,31 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+SESSION_REFRESHED_KEY = "_refreshed"
+
+
+class SessionRefreshMiddleware:
+    """Slide a session's expiry with activity, writing it at most every few minutes.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) would make each
+    page view a database write, which queues behind long writes such as an import on
+    SQLite. Refreshing once per SESSION_REFRESH_INTERVAL keeps the idle timeout
+    (SESSION_COOKIE_AGE) accurate to within that interval.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or session.modified:
+            return response
+        now = int(time.time())
+        last = session.get(SESSION_REFRESHED_KEY, 0)
+        if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_INTERVAL:
+            session[SESSION_REFRESHED_KEY] = now
         return response

@@ -59,6 +59,8 @@ from hatrack.directory.importers.oneroster import (
 )
 from hatrack.directory.models import Department, District, Person, Site, nces_school_id
 from hatrack.directory.names import name_key
+from hatrack.directory.services import forget_directory_summary
+from hatrack.workspace.navigation import forget_district_name
 
 if TYPE_CHECKING:
     from hatrack.accounts.models import User
@@ -282,6 +284,20 @@ class _Progress:
 # --- The service --------------------------------------------------------------------
 
 
+def fail_interrupted_import(*, run_id: int, reason: str) -> None:
+    """Mark a run failed when its task ended without the import finishing it.
+
+    That happens when the worker running it died too often and the task was given up:
+    the run would otherwise show "running" for ever. A finished run is left alone.
+    """
+    ImportRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
+        status=ImportRun.Status.FAILED,
+        phase="Failed",
+        message=f"The import stopped before it finished and nothing was saved ({reason}).",
+        finished_at=timezone.now(),
+    )
+
+
 def import_oneroster(
     *,
     source: Path,
@@ -363,6 +379,10 @@ class _Import:
                 self._audit()
                 if self.result.dry_run:
                     transaction.set_rollback(True)
+                else:
+                    # The dashboard's numbers and the layout's district name may change.
+                    forget_directory_summary()
+                    transaction.on_commit(forget_district_name)
         finally:
             self.report.leave_transaction()
         return self.result

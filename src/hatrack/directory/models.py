@@ -290,6 +290,12 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["family_key", "given_key", "id"], name="person_name_idx"),
             models.Index(fields=["given_key"], name="person_given_idx"),
+            # Inactive people are few; the "inactive" filter walks this small index.
+            models.Index(
+                fields=["family_key", "given_key", "id"],
+                condition=Q(active=False),
+                name="person_inactive_name_idx",
+            ),
             models.Index(
                 fields=["primary_site", "family_key", "given_key", "id"],
                 name="person_site_name_idx",

@@ -1,11 +1,18 @@
 """Background entry points of the directory: thin, taking ids, safe to run twice."""
 
 from pathlib import Path
+from typing import Any
 
-from django_tasks import task
+from django.dispatch import receiver
+from django_tasks import TaskResult, TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from hatrack.core.models import ImportRun
-from hatrack.directory.import_services import discard_upload, import_oneroster
+from hatrack.directory.import_services import (
+    discard_upload,
+    fail_interrupted_import,
+    import_oneroster,
+)
 
 
 @task()
@@ -28,3 +35,16 @@ def run_oneroster_import(run_id: int) -> str:
     finally:
         discard_upload(run.source_path)
     return run.status
+
+
+@receiver(task_finished)
+def fail_import_when_its_task_failed(
+    sender: object, task_result: TaskResult[Any], **kwargs: object
+) -> None:
+    """A task given up by the worker (its workers kept dying) fails its import run too."""
+    if task_result.task.module_path != run_oneroster_import.module_path:
+        return
+    if task_result.status != TaskResultStatus.FAILED or not task_result.args:
+        return
+    reason = task_result.errors[-1].exception_class_path if task_result.errors else "task failed"
+    fail_interrupted_import(run_id=int(task_result.args[0]), reason=reason)

@@ -89,3 +89,17 @@ def test_csv_export_neutralises_spreadsheet_formulas():
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
     assert body.startswith("\ufeffname")
+
+
+def test_uuid_keys_page_like_any_other():
+    from django_tasks_db.models import DBTaskResult
+
+    from hatrack.directory.tasks import run_oneroster_import
+
+    for n in range(5):
+        run_oneroster_import.enqueue(n)
+    qs = DBTaskResult.objects.all()
+    first = keyset_page(qs, order=("id",), size=3)
+    rest = keyset_page(qs, order=("id",), after=first.next_cursor, size=3)
+    assert len(first) + len(rest) == 5
+    assert {r.id for r in first.rows}.isdisjoint({r.id for r in rest.rows})

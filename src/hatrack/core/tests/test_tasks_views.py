@@ -112,8 +112,8 @@ def test_the_task_list_costs_the_same_queries_for_one_task_or_fifty(
     worker("w1", seconds_ago=1)
     leader_client.get(LIST_URL)  # the layout caches the district's name
 
-    # session and user; page of tasks, bounded count, workers; the session saved (3 statements)
-    with django_assert_num_queries(8):
+    # session and user; page of tasks, bounded count, workers
+    with django_assert_num_queries(5):
         leader_client.get(LIST_URL)
 
 

@@ -26,8 +26,8 @@ def test_the_department_list_searches_and_filters_by_site(viewer_client):
 
 def _department_list_queries(client, django_assert_num_queries):
     client.get(LIST)
-    # session, user, sites for the filter, page, bounded count, session save (+2 savepoints)
-    with django_assert_num_queries(8):
+    # session, user, sites for the filter, page, bounded count
+    with django_assert_num_queries(5):
         client.get(LIST)
 
 

@@ -90,3 +90,37 @@ def test_the_task_never_removes_files_outside_the_upload_folder(tmp_path, settin
 
 def test_a_missing_run_is_reported_not_raised():
     assert run_oneroster_import.call(424242) == "missing"
+
+
+def _given_up(task_result_of_run: ImportRun):
+    """The task result a worker reports after giving up on the run's task."""
+    from django_tasks_db.models import DBTaskResult
+
+    from hatrack.core.worker import WorkerLost
+
+    result = run_oneroster_import.enqueue(task_result_of_run.pk)
+    db_result = DBTaskResult.objects.get(pk=result.id)
+    db_result.set_failed(WorkerLost("the worker died three times"))
+    return db_result.task_result
+
+
+def test_an_import_whose_task_was_given_up_is_marked_failed_not_left_running(stored_upload):
+    from django_tasks.signals import task_finished
+
+    run = queued_run(stored_upload)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    task_finished.send(sender=object, task_result=_given_up(run))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert "WorkerLost" in run.message
+    assert run.finished_at is not None
+
+
+def test_a_finished_import_keeps_its_outcome_when_a_stale_task_fails_later(stored_upload):
+    from django_tasks.signals import task_finished
+
+    run = queued_run(stored_upload)
+    run_oneroster_import.call(run.pk)
+    task_finished.send(sender=object, task_result=_given_up(run))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE
