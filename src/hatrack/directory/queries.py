@@ -246,9 +246,23 @@ def site_people_by_role(site: Site) -> list[dict[str, Any]]:
     )
     base = reverse("directory:person_list")
     return [
-        {"role": label, "count": counts.get(value, 0), "url": f"{base}?site={site.pk}&role={value}"}
+        {
+            "role": label if counts.get(value, 0) == 1 else ROLE_PLURALS[value],
+            "count": counts.get(value, 0),
+            "url": f"{base}?site={site.pk}&role={value}",
+        }
         for value, label in Person.Role.choices
     ]
+
+
+# "Staff" is its own plural; the template's |pluralize would say "Staffs".
+ROLE_PLURALS: dict[str, str] = {
+    Person.Role.STUDENT: "Students",
+    Person.Role.TEACHER: "Teachers",
+    Person.Role.STAFF: "Staff",
+    Person.Role.ADMINISTRATOR: "Administrators",
+    Person.Role.AIDE: "Aides",
+}
 
 
 def site_people_sample(site: Site, size: int = 10) -> list[dict[str, Any]]:

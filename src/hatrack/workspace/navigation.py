@@ -135,7 +135,7 @@ def district_name() -> str:
     if name is None:
         from hatrack.directory.models import District
 
-        name = District.objects.filter(pk=1).values_list("name", flat=True).first() or "Hatrack"
+        name = District.objects.filter(pk=1).values_list("name", flat=True).first() or ""
         cache.set(DISTRICT_NAME_CACHE_KEY, name, 300)
     return str(name)
 

@@ -68,8 +68,9 @@ def test_the_site_page_counts_people_by_role_and_links_to_the_filtered_list(view
     make_person(primary_site=site, role="student", active=False)
     response = viewer_client.get(site.get_absolute_url())
     counts = {item["role"]: item["count"] for item in response.context["by_role"]}
-    assert counts["Student"] == 2
+    assert counts["Students"] == 2
     assert counts["Teacher"] == 1
+    assert counts["Staff"] == 0
     body = response.content.decode()
     assert f"?site={site.pk}&amp;role=student" in body
     assert "Teacher, Tess" in body
