@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import BadRequest
 from django.db.models import F, Lookup, Model, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -196,6 +196,14 @@ def keyset_page(
         page.next_cursor = encode_cursor(last_key)
         page.is_first = not more
     return page
+
+
+def query_without_cursor(params: QueryDict) -> str:
+    """A list's query string without its page cursor: the filters page links and exports keep."""
+    kept = params.copy()
+    kept.pop("after", None)
+    kept.pop("before", None)
+    return kept.urlencode()
 
 
 def count_label(queryset: QuerySet[Any], cap: int = 1000) -> str:

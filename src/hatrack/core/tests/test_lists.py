@@ -1,7 +1,15 @@
 import pytest
 from django.core.exceptions import BadRequest
+from django.http import QueryDict
 
-from hatrack.core.lists import count_label, csv_response, decode_cursor, encode_cursor, keyset_page
+from hatrack.core.lists import (
+    count_label,
+    csv_response,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    query_without_cursor,
+)
 from hatrack.directory.models import Person
 from hatrack.directory.tests.factories import make_person
 
@@ -103,3 +111,8 @@ def test_uuid_keys_page_like_any_other():
     rest = keyset_page(qs, order=("id",), after=first.next_cursor, size=3)
     assert len(first) + len(rest) == 5
     assert {r.id for r in first.rows}.isdisjoint({r.id for r in rest.rows})
+
+
+def test_the_query_without_cursor_keeps_every_filter_and_drops_both_cursors():
+    params = QueryDict("q=smi&site=3&site=4&after=abc&before=def")
+    assert query_without_cursor(params) == "q=smi&site=3&site=4"
