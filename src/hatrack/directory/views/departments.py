@@ -5,34 +5,26 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hatrack.core.lists import count_label, keyset_page
 from hatrack.core.permissions import requires
 from hatrack.directory import queries, services
 from hatrack.directory.forms import DepartmentFilterForm, DepartmentForm
 from hatrack.directory.models import Department
-from hatrack.directory.views.people import acting_user, list_query, render_list
+from hatrack.directory.views.pages import acting_user, list_page
 
 
 @requires("directory.view")
 def department_list(request: HttpRequest) -> HttpResponse:
     form = DepartmentFilterForm(request.GET or None, site_choices=queries.site_choices())
     filters = form.filters()
-    rows = queries.department_list_rows(filters)
-    page = keyset_page(
-        rows,
+    return list_page(
+        request,
+        "directory/department_list.html",
+        form=form,
+        rows=queries.department_list_rows(filters),
         order=queries.SITE_ORDER,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        present=queries.present_department_rows,
+        filtered=bool(filters["q"] or filters["site"]) or filters["active"] != "active",
     )
-    context = {
-        "form": form,
-        "page": page,
-        "rows": queries.present_department_rows(page.rows),
-        "count": count_label(rows),
-        "query": list_query(request),
-        "filtered": bool(filters["q"] or filters["site"]) or filters["active"] != "active",
-    }
-    return render_list(request, "directory/department_list.html", context)
 
 
 @requires("directory.view")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from hatrack.core.permissions import requires
 from hatrack.directory import queries, services
 from hatrack.directory.forms import DistrictForm
-from hatrack.directory.views.people import acting_user
+from hatrack.directory.views.pages import acting_user
 
 
 @requires("directory.view")

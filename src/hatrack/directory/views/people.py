@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 
-from hatrack.core.lists import count_label, csv_response, keyset_page
+from hatrack.core.lists import csv_response, query_without_cursor
 from hatrack.core.permissions import requires
 from hatrack.directory import queries, services
 from hatrack.directory.forms import PersonFilterForm, PersonForm
 from hatrack.directory.models import Person
-
-if TYPE_CHECKING:
-    from hatrack.accounts.models import User
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The signed-in user; `requires` has already turned anonymous visitors away."""
-    return cast("User", request.user)
-
-
-def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """The whole page, or only its `results` partial when htmx swaps the results in."""
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx and not htmx.history_restore_request)
-    response = render(request, f"{template}#results" if partial else template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-def list_query(request: HttpRequest) -> str:
-    """The list's query string without its page cursor, for page links and the export."""
-    params = request.GET.copy()
-    params.pop("after", None)
-    params.pop("before", None)
-    return params.urlencode()
+from hatrack.directory.views.pages import acting_user, list_page
 
 
 @requires("directory.view")
@@ -48,22 +21,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, site_choices=sites)
     filters = form.filters()
     people = queries.people_matching(filters)
-    page = keyset_page(
-        queries.person_list_rows(people),
+    return list_page(
+        request,
+        "directory/person_list.html",
+        form=form,
+        rows=queries.person_list_rows(people),
         order=queries.PERSON_ORDER,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
-    context = {
-        "form": form,
-        "page": page,
-        "rows": queries.present_person_rows(page.rows, dict(sites)),
-        "count": count_label(people),
-        "query": list_query(request),
-        "filtered": any(filters[k] for k in ("q", "role", "site", "grade"))
+        present=lambda rows: queries.present_person_rows(rows, dict(sites)),
+        filtered=any(filters[k] for k in ("q", "role", "site", "grade"))
         or filters["active"] != "active",
-    }
-    return render_list(request, "directory/person_list.html", context)
+        counted=people,
+        query=query_without_cursor(request.GET),
+    )
 
 
 @requires("directory.view")

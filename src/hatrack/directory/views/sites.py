@@ -5,34 +5,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hatrack.core.lists import count_label, keyset_page
 from hatrack.core.permissions import requires
 from hatrack.directory import queries, services
 from hatrack.directory.forms import SiteFilterForm, SiteForm
 from hatrack.directory.models import Site
-from hatrack.directory.views.people import acting_user, list_query, render_list
+from hatrack.directory.views.pages import acting_user, list_page
 
 
 @requires("directory.view")
 def site_list(request: HttpRequest) -> HttpResponse:
     form = SiteFilterForm(request.GET or None)
     filters = form.filters()
-    rows = queries.site_list_rows(filters)
-    page = keyset_page(
-        rows,
+    return list_page(
+        request,
+        "directory/site_list.html",
+        form=form,
+        rows=queries.site_list_rows(filters),
         order=queries.SITE_ORDER,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        present=queries.present_site_rows,
+        filtered=bool(filters["q"] or filters["kind"]) or filters["active"] != "active",
     )
-    context = {
-        "form": form,
-        "page": page,
-        "rows": queries.present_site_rows(page.rows),
-        "count": count_label(rows),
-        "query": list_query(request),
-        "filtered": bool(filters["q"] or filters["kind"]) or filters["active"] != "active",
-    }
-    return render_list(request, "directory/site_list.html", context)
 
 
 @requires("directory.view")
