@@ -16,7 +16,7 @@ from typing import Any, cast
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.accounts.models import User
+from hatrack.core.audit_changes import Change, describe_changes
 from hatrack.core.lists import count_label, keyset_page
 from hatrack.core.models import AuditEntry
 from hatrack.core.permissions import requires
@@ -32,7 +33,6 @@ from hatrack.core.permissions import requires
 ORDER = ("-at", "-id")
 # Records of the core app are the machinery itself (the audit trail, workers, import runs).
 UNAUDITED_APPS = {"core"}
-VALUE_LIMIT = 200
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -119,14 +119,6 @@ def filtered_entries(data: Mapping[str, Any]) -> QuerySet[AuditEntry]:
 
 
 @dataclass
-class Change:
-    label: str
-    before: str = ""
-    after: str = ""
-    value: str = ""
-
-
-@dataclass
 class EntryRow:
     at: datetime.datetime
     actor_name: str
@@ -137,55 +129,6 @@ class EntryRow:
     url: str | None
     summary: str
     changes: list[Change] = field(default_factory=list)
-
-
-def _field(model: type[models.Model] | None, name: str) -> Any:
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-
-
-def _shown(value: Any, model_field: Any = None) -> str:
-    """A recorded value in words: choice labels, dates in the district's time, yes/no."""
-    if value is None or value == "":
-        return "(empty)"
-    if value is True or value is False:
-        return "yes" if value else "no"
-    choices = dict(getattr(model_field, "flatchoices", None) or ())
-    if value in choices:
-        return str(choices[value])
-    if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
-        try:
-            moment = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
-        if moment is not None and timezone.is_aware(moment):
-            return timezone.localtime(moment).strftime("%b %-d, %Y %H:%M")
-    text = str(value)
-    return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
-
-
-def _label(model_field: Any, name: str) -> str:
-    return str(getattr(model_field, "verbose_name", None) or name.replace("_", " "))
-
-
-def _changes(entry: AuditEntry, model: type[models.Model] | None) -> list[Change]:
-    changes = entry.changes if isinstance(entry.changes, dict) else {}
-    rows = []
-    for name, value in changes.items():
-        model_field = _field(model, name)
-        label = _label(model_field, name)
-        is_pair = isinstance(value, list) and len(value) == 2
-        if entry.action == AuditEntry.Action.UPDATE and is_pair:
-            before, after = _shown(value[0], model_field), _shown(value[1], model_field)
-            rows.append(Change(label=label, before=before, after=after))
-        elif value not in (None, "") or entry.action == AuditEntry.Action.IMPORT:
-            # A created or deleted record lists the values it has, not every empty field.
-            rows.append(Change(label=label, value=_shown(value, model_field)))
-    return rows
 
 
 # Record types whose page is not their get_absolute_url (an account's page is for leaders).
@@ -241,7 +184,7 @@ def entry_rows(entries: list[AuditEntry]) -> list[EntryRow]:
                 record=entry.object_repr,
                 url=urls.get((entry.content_type_id, entry.object_id)),
                 summary=entry.summary,
-                changes=_changes(entry, model),
+                changes=describe_changes(entry, model),
             )
         )
     return rows

@@ -7,7 +7,10 @@ dashboard). Callers import from the package: `from hatrack.directory import quer
 
 from typing import Any
 
+from django.db.models import Model
+
 from hatrack.core.audit import history_of
+from hatrack.core.audit_changes import describe_changes
 from hatrack.directory.queries.people import (
     GRADE_LABELS,
     PERSON_CSV_HEADER,
@@ -42,9 +45,18 @@ from hatrack.directory.queries.search import search_departments, search_people, 
 from hatrack.directory.queries.summary import directory_summary, latest_import
 
 
-def history(obj: Any) -> list[Any]:
-    """The audit trail of one record, newest first, for its page."""
-    return list(history_of(obj))
+def history(obj: Model) -> list[dict[str, Any]]:
+    """The audit trail of one record, newest first, in words for its page."""
+    return [
+        {
+            "at": entry.at,
+            "actor_name": entry.actor_name,
+            "action_label": entry.get_action_display(),
+            "summary": entry.summary,
+            "changes": describe_changes(entry, type(obj)),
+        }
+        for entry in history_of(obj)
+    ]
 
 
 __all__ = [
