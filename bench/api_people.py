@@ -25,147 +25,25 @@ the rows returned. The target is met when both requests/s figures reach 150.
 from __future__ import annotations
 
 import argparse
-import atexit
 import io
 import json
 import os
-import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-SITES = 40
-FAMILY = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
-    "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
-    "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
-    "Nguyen", "Patel", "O'Brien", "Zoë-Ann", "Van der Berg", "Smithson", "Smyth",
-]  # fmt: skip
-SYLLABLES = [
-    "al", "an", "ar", "bel", "ber", "bran", "car", "da", "del", "dun", "el", "fer", "gar",
-    "hal", "har", "kel", "lan", "ley", "lin", "mar", "mon", "nor", "or", "pel", "ran",
-    "ros", "sel", "son", "stan", "tal", "ter", "ton", "val", "wick", "win", "yor", "zan",
-]  # fmt: skip
-GIVEN = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Liam",
-    "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Aiden", "Mia", "Priya", "Zoë", "Renée",
-]  # fmt: skip
-ROLES = [("student", 88), ("teacher", 7), ("staff", 3), ("administrator", 1), ("aide", 1)]
-GRADES = ["KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+from synthetic_district import configure, load_people
+
 TARGET = 150
 
 
-def configure(database_url: str | None, sqlite_conn_max_age: int = 0) -> str:
-    """Point Django at the benchmark database before settings are read."""
-    data_dir = Path(tempfile.mkdtemp(prefix="hatrack-apibench-"))
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)  # the SQLite file too
-    os.environ["HATRACK_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-        recreate_postgres(database_url)
-        return database_url
-    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'apibench.sqlite3'}"
-    if sqlite_conn_max_age:
-        os.environ["DATABASE_URL"] += f"?conn_max_age={sqlite_conn_max_age}"
-    return os.environ["DATABASE_URL"]
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def family_name(rng: random.Random) -> str:
-    """A quarter common names (Smith the commonest), the rest a long made-up tail."""
-    if rng.random() < 0.25:
-        return FAMILY[min(int(rng.expovariate(1 / 10)), len(FAMILY) - 1)]
-    return "".join(rng.choices(SYLLABLES, k=rng.choice((2, 2, 3)))).capitalize()
-
-
-def person_rows(count: int, site_ids: list[int], seed: int = 11):
-    from hatrack.directory.names import name_key
-
-    rng = random.Random(seed)
-    roles = [r for r, weight in ROLES for _ in range(weight)]
-    for n in range(count):
-        given, family = rng.choice(GIVEN), family_name(rng)
-        role = rng.choice(roles)
-        handle = f"{given.lower()}.{family.lower().replace(' ', '')}{n}"
-        yield (
-            f"src-{n}",
-            f"{100000 + n}",
-            handle[:150],
-            given,
-            "",
-            family,
-            f"{handle}@mvusd.org",
-            role,
-            rng.choice(GRADES) if role == "student" else "",
-            rng.choice(site_ids),
-            rng.random() > 0.03,
-            name_key(family),
-            name_key(given),
-        )
-
-
 def load(count: int) -> str:
-    """Migrate, bulk-load `count` people, and return an API key of a leader."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
+    """The synthetic district, and an API key of a leader."""
     from hatrack.accounts.models import User
     from hatrack.accounts.tokens import create_api_token
-    from hatrack.directory.models import District, Site
 
-    call_command("migrate", verbosity=0)
-    District(name="Bench Unified", state="OR", enrollment=count).save()
-    Site.objects.bulk_create(
-        Site(name=f"School {n:02d}", code=f"S{n:02d}", kind=Site.Kind.ELEMENTARY)
-        for n in range(SITES)
-    )
-    site_ids = list(Site.objects.values_list("id", flat=True))
-    columns = (
-        "source_id, sis_id, username, given_name, middle_name, family_name, email, role, grade, "
-        "primary_site_id, active, family_key, given_key, source_hash, created_at, updated_at"
-    )
-    started = time.perf_counter()
-    rows = person_rows(count, site_ids)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY directory_person ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, "", "now", "now"))
-        else:
-            # Constant column names; the values are bound as parameters.
-            sql = (
-                f"INSERT INTO directory_person ({columns}) VALUES "  # noqa: S608
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            )
-            batch = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 10000:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            cursor.executemany(sql, batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    elapsed = time.perf_counter() - started
-    print(f"loaded {count:,} people in {elapsed:.1f} s ({count / elapsed:,.0f} rows/s)")
+    load_people(count, seed=11)
     leader = User.objects.create(username="bench-leader", role="leader")
     _, key = create_api_token(user=leader, name="benchmark", by=leader)
     return key
@@ -329,7 +207,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    url = configure(os.environ.get("DATABASE_URL"), args.sqlite_conn_max_age)
+    url = configure(
+        os.environ.get("DATABASE_URL"),
+        name="apibench",
+        sqlite_conn_max_age=args.sqlite_conn_max_age,
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
     import django
 
