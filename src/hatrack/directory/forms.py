@@ -187,6 +187,30 @@ def _set_choices(field: forms.Field, choices: list[tuple[Any, str]]) -> None:
     field.choices = choices
 
 
+def search_field(placeholder: str) -> forms.CharField:
+    """A list's search box."""
+    return forms.CharField(
+        required=False,
+        label="Search",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": placeholder, "autocomplete": "off"}
+        ),
+    )
+
+
+def site_field() -> forms.TypedChoiceField:
+    """A filter by site; its choices come from the form's `site_choices`."""
+    return forms.TypedChoiceField(
+        required=False, label="Site", coerce=int, empty_value=None, choices=()
+    )
+
+
+def status_field() -> forms.ChoiceField:
+    """Active, inactive or all; the lists show active records unless told otherwise."""
+    return forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
+
+
 class FilterForm(forms.Form):
     """A list's search box and filters, read from the query string.
 
@@ -194,6 +218,24 @@ class FilterForm(forms.Form):
     Django renders every `<option>` of a widget through its own template, which costs
     more than the rest of a 50-row list page.
     """
+
+    def __init__(
+        self, *args: Any, site_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if site_choices is not None:
+            _set_choices(self.fields["site"], [("", "Any site"), *site_choices])
+
+    def filters(self) -> dict[str, Any]:
+        """Clean filter values; anything invalid is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        values = {
+            name: data.get(name) or (None if isinstance(field, forms.TypedChoiceField) else "")
+            for name, field in self.fields.items()
+        }
+        values["active"] = values["active"] or "active"
+        return values
 
     def selects(self) -> list[dict[str, Any]]:
         chosen = self.data if self.is_bound else {}
@@ -215,89 +257,26 @@ class FilterForm(forms.Form):
 class PersonFilterForm(FilterForm):
     """The people list's search box and filters, read from the query string."""
 
-    q = forms.CharField(
-        required=False,
-        label="Search",
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, email or SIS id", "autocomplete": "off"}
-        ),
-    )
+    q = search_field("Name, email or SIS id")
     role = forms.ChoiceField(
         required=False, label="Role", choices=[("", "Any role"), *Person.Role.choices]
     )
-    site = forms.TypedChoiceField(
-        required=False, label="Site", coerce=int, empty_value=None, choices=()
-    )
+    site = site_field()
     grade = forms.ChoiceField(
         required=False, label="Grade", choices=[("", "Any grade"), *Grade.choices]
     )
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
-
-    def __init__(self, *args: Any, site_choices: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _set_choices(self.fields["site"], [("", "Any site"), *site_choices])
-
-    def filters(self) -> dict[str, Any]:
-        """Clean filter values; anything invalid is ignored rather than failing the page."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "q": data.get("q", ""),
-            "role": data.get("role", ""),
-            "site": data.get("site"),
-            "grade": data.get("grade", ""),
-            "active": data.get("active") or "active",
-        }
+    active = status_field()
 
 
 class SiteFilterForm(FilterForm):
-    q = forms.CharField(
-        required=False,
-        label="Search",
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, code or city", "autocomplete": "off"}
-        ),
-    )
+    q = search_field("Name, code or city")
     kind = forms.ChoiceField(
         required=False, label="Kind", choices=[("", "Any kind"), *Site.Kind.choices]
     )
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "q": data.get("q", ""),
-            "kind": data.get("kind", ""),
-            "active": data.get("active") or "active",
-        }
+    active = status_field()
 
 
 class DepartmentFilterForm(FilterForm):
-    q = forms.CharField(
-        required=False,
-        label="Search",
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name or code", "autocomplete": "off"}
-        ),
-    )
-    site = forms.TypedChoiceField(
-        required=False, label="Site", coerce=int, empty_value=None, choices=()
-    )
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
-
-    def __init__(self, *args: Any, site_choices: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _set_choices(self.fields["site"], [("", "Any site"), *site_choices])
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "q": data.get("q", ""),
-            "site": data.get("site"),
-            "active": data.get("active") or "active",
-        }
+    q = search_field("Name or code")
+    site = site_field()
+    active = status_field()
