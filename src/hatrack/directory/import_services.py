@@ -43,20 +43,17 @@ from django.utils import timezone
 
 from hatrack.core.audit import record_batch
 from hatrack.core.models import ImportRun
-from hatrack.directory.importers.oneroster import (
-    ORG_REQUIRED,
-    USER_REQUIRED,
-    CsvReader,
-    Mode,
+from hatrack.directory.importers.oneroster.files import Mode, OneRosterSet
+from hatrack.directory.importers.oneroster.orgs import ORG_REQUIRED, OrgParser
+from hatrack.directory.importers.oneroster.reader import CsvReader
+from hatrack.directory.importers.oneroster.rows import (
     OneRosterFileError,
-    OneRosterSet,
-    OrgParser,
     OrgRow,
     RowError,
     Skipped,
-    UserParser,
     UserRow,
 )
+from hatrack.directory.importers.oneroster.users import USER_REQUIRED, UserParser
 from hatrack.directory.models import Department, District, Person, Site, nces_school_id
 from hatrack.directory.names import name_key
 from hatrack.directory.services import forget_directory_summary

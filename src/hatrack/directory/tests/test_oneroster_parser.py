@@ -7,19 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from hatrack.directory.importers.oneroster import (
-    ORG_REQUIRED,
-    USER_REQUIRED,
-    CsvReader,
+from hatrack.directory.importers.oneroster.files import OneRosterSet
+from hatrack.directory.importers.oneroster.orgs import ORG_REQUIRED, OrgParser
+from hatrack.directory.importers.oneroster.reader import CsvReader
+from hatrack.directory.importers.oneroster.rows import (
     OneRosterFileError,
-    OneRosterSet,
-    OrgParser,
     RowError,
     Skipped,
-    UserParser,
     UserRow,
-    grade_code,
 )
+from hatrack.directory.importers.oneroster.users import USER_REQUIRED, UserParser, grade_code
 
 DATA = Path(__file__).parent / "data" / "oneroster"
 KNOWN_ORGS = {"d-1907380", "s-0101", "s-0102", "s-0103", "dep-tech"}

@@ -23,7 +23,7 @@ from hatrack.core.lists import keyset_page
 from hatrack.core.models import ImportRun
 from hatrack.core.permissions import requires
 from hatrack.directory.import_services import KIND, queue_oneroster_import
-from hatrack.directory.importers.oneroster import KNOWN_FILE_NAMES
+from hatrack.directory.importers.oneroster.files import KNOWN_FILE_NAMES
 
 # The multipart envelope around the files: a little more than the files themselves.
 UPLOAD_OVERHEAD = 64 * 1024
