@@ -17,7 +17,7 @@ Modules, by sub-domain:
 - `files`: `OneRosterSet`, a folder, zip or single CSV file; decoding; the manifest.
 - `zips`: the safety checks on a zip's members (unsafe paths, passwords, zip bombs).
 - `reader`: `CsvReader`, the header check and the record stream with its CSV errors.
-- `fields`: the checks on one row's fields that both parsers use.
+- `fields`: the fields every row has (sourcedId, status, dateLastModified) and checks.
 - `orgs`, `users`: `OrgParser` and `UserParser`, one row at a time.
 
 Nothing here touches the database: the service in `directory.import_services` looks up

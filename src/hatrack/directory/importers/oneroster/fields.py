@@ -1,10 +1,19 @@
-"""Checking the fields of one row: the checks orgs.csv and users.csv rows share."""
+"""Checking the fields of one row, and what every OneRoster row shares.
+
+Every orgs.csv and users.csv row starts the same way: its width must match the header,
+its sourcedId must be present and unique, its status and dateLastModified must parse.
+`RowParser.start` checks those once for both parsers.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from hatrack.directory.importers.oneroster.rows import RowError
+
+if TYPE_CHECKING:
+    from hatrack.directory.importers.oneroster.reader import CsvReader
 
 STATUSES = {"": False, "active": False, "tobedeleted": True, "inactive": True}
 
@@ -70,3 +79,34 @@ def read_source_id(check: RowCheck, index: int, seen: dict[str, int]) -> str:
         if first != check.line:
             check.fail("sourcedId", f"sourcedId {source_id!r} is a duplicate of line {first}")
     return source_id
+
+
+class RowStart(NamedTuple):
+    """The fields every row has, read and checked; errors so far are on `check`."""
+
+    check: RowCheck
+    source_id: str
+    deleted: bool
+    modified: datetime.datetime | None
+
+
+class RowParser:
+    """What OrgParser and UserParser share: the file, its column positions, and the
+    sourcedIds seen so far (each mapped to the line it first appeared on)."""
+
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, reader: CsvReader, seen: dict[str, int]) -> None:
+        self.reader = reader
+        self.seen = seen
+        self._at = {name: reader.column(name) for name in self.columns}
+
+    def start(self, line: int, row: list[str]) -> RowStart | list[RowError]:
+        """The common fields of a row, or its errors when its width is wrong."""
+        check = RowCheck(self.reader.name, line, row)
+        if not check_width(check, self.reader.width):
+            return check.errors
+        at = self._at
+        source_id = read_source_id(check, at["sourcedid"], self.seen)  # type: ignore[arg-type]
+        deleted, modified = status_and_date(check, at["status"], at["datelastmodified"])
+        return RowStart(check, source_id, deleted, modified)

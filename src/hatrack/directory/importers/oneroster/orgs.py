@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from hatrack.directory.importers.oneroster.fields import (
-    RowCheck,
-    check_width,
-    read_source_id,
-    status_and_date,
-)
+from hatrack.directory.importers.oneroster.fields import RowParser
 from hatrack.directory.importers.oneroster.reader import CsvReader
 from hatrack.directory.importers.oneroster.rows import OrgRow, RowError, Skipped
 
@@ -25,21 +20,20 @@ _ORG_COLUMNS = (
 )
 
 
-class OrgParser:
+class OrgParser(RowParser):
     """Validates orgs.csv rows into OrgRow, Skipped or a list of RowError."""
 
+    columns = _ORG_COLUMNS
+
     def __init__(self, reader: CsvReader) -> None:
-        self.reader = reader
-        self.seen: dict[str, int] = {}
-        self._at = {name: reader.column(name) for name in _ORG_COLUMNS}
+        super().__init__(reader, {})
 
     def parse(self, line: int, row: list[str]) -> OrgRow | Skipped | list[RowError]:
-        check = RowCheck(self.reader.name, line, row)
-        if not check_width(check, self.reader.width):
-            return check.errors
+        start = self.start(line, row)
+        if isinstance(start, list):
+            return start
+        check, source_id, deleted, modified = start
         at = self._at
-        source_id = read_source_id(check, at["sourcedid"], self.seen)  # type: ignore[arg-type]
-        deleted, modified = status_and_date(check, at["status"], at["datelastmodified"])
         kind = row[at["type"]].strip().lower()  # type: ignore[index]
         name = check.text(at["name"], "name", limit=200, required=not deleted)
         if kind not in ORG_TYPES and not (deleted and not kind):

@@ -16,10 +16,8 @@ from operator import itemgetter
 from hatrack.directory.importers.oneroster.fields import (
     STATUSES,
     RowCheck,
-    check_width,
+    RowParser,
     parse_modified,
-    read_source_id,
-    status_and_date,
 )
 from hatrack.directory.importers.oneroster.reader import CsvReader
 from hatrack.directory.importers.oneroster.rows import RowError, Skipped, UserRow
@@ -98,7 +96,7 @@ def _fingerprint(*values: str) -> str:
     return hashlib.blake2b("\x1f".join(values).encode(), digest_size=16).hexdigest()
 
 
-class UserParser:
+class UserParser(RowParser):
     """Validates users.csv rows into UserRow, Skipped or a list of RowError.
 
     `known_org` says whether an org sourcedId exists (in orgs.csv or already in Hatrack).
@@ -106,13 +104,13 @@ class UserParser:
     second reading of the file and the same rows come out the same way.
     """
 
+    columns = _USER_COLUMNS
+
     def __init__(
         self, reader: CsvReader, known_org: Callable[[str], bool], seen: dict[str, int]
     ) -> None:
-        self.reader = reader
+        super().__init__(reader, seen)
         self.known_org = known_org
-        self.seen = seen
-        self._at = {name: reader.column(name) for name in _USER_COLUMNS}
         # Missing optional columns read the "" appended after the last value.
         self._fields = itemgetter(
             *(reader.width if self._at[name] is None else self._at[name] for name in _USER_COLUMNS)
@@ -171,13 +169,11 @@ class UserParser:
         )  # fmt: skip
 
     def _checked(self, line: int, row: list[str]) -> UserRow | Skipped | list[RowError]:
-        check = RowCheck(self.reader.name, line, row)
-        if not check_width(check, self.reader.width):
-            return check.errors
-        at = self._at
-        source_id = read_source_id(check, at["sourcedid"], self.seen)  # type: ignore[arg-type]
-        deleted, modified = status_and_date(check, at["status"], at["datelastmodified"])
-        role_text = row[at["role"]].strip().lower()  # type: ignore[index]
+        start = self.start(line, row)
+        if isinstance(start, list):
+            return start
+        check, source_id, deleted, modified = start
+        role_text = row[self._at["role"]].strip().lower()  # type: ignore[index]
         if role_text in NOT_STORED_ROLES and not check.errors:
             return Skipped(line, source_id, f"{role_text} rows are not stored (privacy)")
         if deleted:
