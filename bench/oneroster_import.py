@@ -143,7 +143,7 @@ def child(backend: str, data: Path, workdir: Path, postgres_url: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from hatrack.directory.import_services import import_oneroster
+    from hatrack.directory.imports.service import import_oneroster
     from hatrack.directory.models import Person
 
     call_command("migrate", verbosity=0)

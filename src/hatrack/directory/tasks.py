@@ -8,11 +8,8 @@ from django_tasks import TaskResult, TaskResultStatus, task
 from django_tasks.signals import task_finished
 
 from hatrack.core.models import ImportRun
-from hatrack.directory.import_services import (
-    discard_upload,
-    fail_interrupted_import,
-    import_oneroster,
-)
+from hatrack.directory.imports.service import import_oneroster
+from hatrack.directory.imports.uploads import discard_upload, fail_interrupted_import
 
 
 @task()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hatrack.core.models import AuditEntry, ImportRun
-from hatrack.directory.import_services import import_oneroster
+from hatrack.directory.imports.service import import_oneroster
 from hatrack.directory.models import Department, District, Person, Site
 from hatrack.directory.tests.factories import make_district, make_person, make_site
 
@@ -276,7 +276,7 @@ def test_an_unexpected_error_marks_the_run_failed_and_propagates(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("hatrack.directory.import_services._PeopleWriter.write", explode)
+    monkeypatch.setattr("hatrack.directory.imports.people.PeopleWriter.write", explode)
     with pytest.raises(RuntimeError):
         run_import(DATA / "valid", run=run)
     run.refresh_from_db()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hatrack.core.models import AuditEntry, ImportRun
-from hatrack.directory.import_services import upload_folder
+from hatrack.directory.imports.uploads import upload_folder
 from hatrack.directory.models import Person
 from hatrack.directory.tasks import run_oneroster_import
 

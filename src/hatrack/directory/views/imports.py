@@ -1,6 +1,6 @@
 """OneRoster import pages: the list of runs, the upload form, a run and its progress partial.
 
-The upload is stored and queued by `import_services.queue_oneroster_import`; a worker
+The upload is stored and queued by `imports.uploads.queue_oneroster_import`; a worker
 runs it, and the run's page polls its progress partial every second until it finishes.
 """
 
@@ -22,8 +22,8 @@ from hatrack.accounts.models import User
 from hatrack.core.lists import keyset_page
 from hatrack.core.models import ImportRun
 from hatrack.core.permissions import requires
-from hatrack.directory.import_services import KIND, queue_oneroster_import
 from hatrack.directory.importers.oneroster.files import KNOWN_FILE_NAMES
+from hatrack.directory.imports.uploads import KIND, queue_oneroster_import
 
 # The multipart envelope around the files: a little more than the files themselves.
 UPLOAD_OVERHEAD = 64 * 1024

@@ -20,6 +20,6 @@ Modules, by sub-domain:
 - `fields`: the fields every row has (sourcedId, status, dateLastModified) and checks.
 - `orgs`, `users`: `OrgParser` and `UserParser`, one row at a time.
 
-Nothing here touches the database: the service in `directory.import_services` looks up
+Nothing here touches the database: the service in `directory.imports.service` looks up
 what exists and applies the rows.
 """

@@ -15,12 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from hatrack.core.models import ImportRun
-from hatrack.directory.import_services import (
-    ImportResult,
-    import_oneroster,
-    new_import_run,
-    summarize,
-)
+from hatrack.directory.imports.results import ImportResult, summarize
+from hatrack.directory.imports.service import import_oneroster
+from hatrack.directory.imports.uploads import new_import_run
 
 
 class Command(BaseCommand):
