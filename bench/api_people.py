@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from synthetic_district import configure, load_people
+from synthetic_district import load_people, start_django
 
 TARGET = 150
 
@@ -206,19 +206,7 @@ def main() -> None:
         help="keep SQLite connections open this many seconds (Django's default: 0)",
     )
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    url = configure(
-        os.environ.get("DATABASE_URL"),
-        name="apibench",
-        sqlite_conn_max_age=args.sqlite_conn_max_age,
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    print(f"database: {connection.vendor} ({url.split('@')[-1]})")
+    start_django(name="apibench", sqlite_conn_max_age=args.sqlite_conn_max_age)
     key = load(args.people)
     ok = run(key, args.requests, args.via)
     sys.exit(0 if ok else 1)

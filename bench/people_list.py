@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from synthetic_district import configure, load_people
+from synthetic_district import load_people, start_django
 
 
 def load(count: int) -> None:
@@ -139,15 +139,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    url = configure(os.environ.get("DATABASE_URL"), name="bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    print(f"database: {connection.vendor} ({url.split('@')[-1]})")
+    start_django(name="bench")
     load(args.people)
     ok = run(args.requests)
     sys.exit(0 if ok else 1)

@@ -1,6 +1,6 @@
 """A synthetic school district for the benchmarks: its database, sites and people.
 
-`configure()` points Django at a throwaway database (a temporary SQLite file, or the
+`start_django()` points Django at a throwaway database (a temporary SQLite file, or the
 PostgreSQL database named in DATABASE_URL, dropped and created again) before settings
 are read; `load_people()` migrates it and bulk-loads a district of 40 sites whose people
 look like a real roster: about 88% students, 3% inactive, the commonest family names
@@ -14,6 +14,7 @@ import atexit
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -59,6 +60,22 @@ COLUMNS = (
     "source_id, sis_id, username, given_name, middle_name, family_name, email, role, grade, "
     "primary_site_id, active, family_key, given_key, source_hash, created_at, updated_at"
 )
+
+
+def start_django(*, name: str, sqlite_conn_max_age: int = 0) -> None:
+    """Point Django at the benchmark database (DATABASE_URL, else a temporary SQLite file
+    named `name`), set it up, and say which database the figures are for."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    url = configure(
+        os.environ.get("DATABASE_URL"), name=name, sqlite_conn_max_age=sqlite_conn_max_age
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({url.split('@')[-1]})")
 
 
 def configure(database_url: str | None, *, name: str, sqlite_conn_max_age: int = 0) -> str:
