@@ -40,17 +40,7 @@ def queue_oneroster_import(
     `uploads` is one .zip or several OneRoster CSV files, already checked by the form.
     Files are copied in chunks, never read into memory whole.
     """
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    if len(uploads) == 1 and (uploads[0].name or "").lower().endswith(".zip"):
-        target = folder / f"{token}.zip"
-        _save_upload(uploads[0], target)
-    else:
-        target = folder / token
-        target.mkdir()
-        for upload in uploads:
-            _save_upload(upload, target / Path(upload.name or "").name.lower())
+    target = _store_uploads(uploads)
     try:
         with transaction.atomic():
             run = new_import_run(
@@ -81,6 +71,22 @@ def new_import_run(
         created_by=by,
         phase="Waiting for a worker",
     )
+
+
+def _store_uploads(uploads: Sequence[UploadedFile[Any]]) -> Path:
+    """A .zip is stored as one random-named file; CSV files in one random-named folder."""
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    if len(uploads) == 1 and (uploads[0].name or "").lower().endswith(".zip"):
+        target = folder / f"{token}.zip"
+        _save_upload(uploads[0], target)
+    else:
+        target = folder / token
+        target.mkdir()
+        for upload in uploads:
+            _save_upload(upload, target / Path(upload.name or "").name.lower())
+    return target
 
 
 def _save_upload(upload: UploadedFile[Any], target: Path) -> None:

@@ -130,6 +130,10 @@ class UserParser(RowParser):
         Anything unusual (an error, a deletion, a guardian, several grades) returns None
         and goes through `_checked`, which reports errors field by field. Both paths
         return the same UserRow for the same valid row.
+
+        Longer than the house likes, on purpose: it runs once per row of a roster of
+        hundreds of thousands, so it stays one flat function without per-field calls,
+        and its one boolean expression reads as the list of what a plain row must be.
         """
         values = self._fields([*row, ""])
         (
