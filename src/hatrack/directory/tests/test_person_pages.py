@@ -165,6 +165,17 @@ def test_the_person_page_shows_facts_site_and_history(viewer_client, leader):
     assert leader.username in body
 
 
+def test_a_records_history_shows_changes_in_the_words_of_the_audit_log(viewer_client, leader):
+    from hatrack.directory import services
+
+    person = make_person(role=Person.Role.TEACHER)
+    services.update_person(person=person, by=leader, role=Person.Role.STAFF)
+    (entry,) = viewer_client.get(person.get_absolute_url()).context["history"]
+    assert [(c.label, c.before, c.after) for c in entry["changes"]] == [
+        ("role", "Teacher", "Staff")
+    ]
+
+
 def test_the_person_page_shows_the_linked_account(viewer_client):
     from hatrack.conftest import make_user
 
