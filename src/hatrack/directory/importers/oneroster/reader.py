@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # A physical line longer than this is not a roster row: stop before it fills memory.
 MAX_LINE_CHARS = 1_000_000
+# What reading a damaged zip member raises.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
 _CSV_REASONS = {
     "unexpected end of data": "a quoted value is never closed (the file ends inside quotes)",
     "field larger than field limit": (
@@ -85,25 +87,29 @@ class CsvReader:
                     line, last = last + 1, reader.line_num
                     if row and (len(row) > 1 or row[0].strip()):
                         yield line, row
-            except csv.Error as exc:
-                line = last + 1
-                raise OneRosterFileError(
-                    f"{self.name} is not valid CSV at line {line}: {_csv_reason(exc)}.",
-                    file=self.name,
-                    line=line,
-                ) from exc
-            except UnicodeDecodeError as exc:
-                bad = self.files.decode_error_line(self.name)
-                raise OneRosterFileError(
-                    f"{self.name} line {bad} is not valid {_encoding_label(exc)} text. "
-                    "Save the file as CSV UTF-8 and import it again.",
-                    file=self.name,
-                    line=bad,
-                ) from exc
-            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                raise OneRosterFileError(
-                    f"{self.name} in {self.files.label} is damaged ({exc}).", file=self.name
-                ) from exc
+            except (csv.Error, UnicodeDecodeError, *_DAMAGED) as exc:
+                raise self._file_error(exc, line=last + 1) from exc
+
+    def _file_error(self, exc: Exception, *, line: int) -> OneRosterFileError:
+        """The uploader's message for malformed CSV (at `line`), text that does not decode,
+        or a damaged zip member."""
+        if isinstance(exc, csv.Error):
+            return OneRosterFileError(
+                f"{self.name} is not valid CSV at line {line}: {_csv_reason(exc)}.",
+                file=self.name,
+                line=line,
+            )
+        if isinstance(exc, UnicodeDecodeError):
+            bad = self.files.decode_error_line(self.name)
+            return OneRosterFileError(
+                f"{self.name} line {bad} is not valid {_encoding_label(exc)} text. "
+                "Save the file as CSV UTF-8 and import it again.",
+                file=self.name,
+                line=bad,
+            )
+        return OneRosterFileError(
+            f"{self.name} in {self.files.label} is damaged ({exc}).", file=self.name
+        )
 
     def _lines(self, text: IO[str]) -> Iterator[str]:
         number = 0
