@@ -94,8 +94,20 @@ class PeopleWriter:
         ]  # fmt: skip
 
     def write(self, rows: list[UserRow]) -> None:
+        """Writes one batch: inserts, updates and deactivations, a statement each."""
         if not rows:
             return
+        inserts, updates, deactivations = self._sort(rows)
+        self._insert(inserts)
+        with connection.cursor() as cursor:
+            if updates:
+                cursor.executemany(self.update_sql, updates)
+            if deactivations:
+                cursor.executemany(self.deactivate_sql, deactivations)
+        self.done += len(rows)
+
+    def _sort(self, rows: list[UserRow]) -> tuple[list[list[Any]], ...]:
+        """The statement values of each row (insert, update or deactivation), counted."""
         existing = existing_people([r.source_id for r in rows])
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
@@ -119,13 +131,7 @@ class PeopleWriter:
             else:
                 updates.append([*self._values(row), self.now, found[0]])
                 self.counts.updated += 1
-        self._insert(inserts)
-        with connection.cursor() as cursor:
-            if updates:
-                cursor.executemany(self.update_sql, updates)
-            if deactivations:
-                cursor.executemany(self.deactivate_sql, deactivations)
-        self.done += len(rows)
+        return inserts, updates, deactivations
 
     def _insert(self, rows: list[list[Any]]) -> None:
         if not rows:

@@ -121,24 +121,7 @@ class _Import:
         if self.result.error_count and not self.skip_bad_rows:
             self.result.status = ImportRun.Status.REJECTED
             return self.result
-        self.report.enter_transaction()
-        try:
-            with transaction.atomic():
-                _lock_imports()
-                if orgs_mode != "absent":
-                    writer = OrgWriter(self.result, self.report)
-                    writer.apply(self.org_rows, orgs_mode, self.org_ids)
-                if users_mode != "absent":
-                    self._apply_users(users_mode)
-                self._audit()
-                if self.result.dry_run:
-                    transaction.set_rollback(True)
-                else:
-                    # The dashboard's numbers and the layout's district name may change.
-                    forget_directory_summary()
-                    transaction.on_commit(forget_district_name)
-        finally:
-            self.report.leave_transaction()
+        self._apply(orgs_mode, users_mode)
         return self.result
 
     # Pass 1: validate, classify, count ------------------------------------------------
@@ -210,6 +193,27 @@ class _Import:
         self.spool.add(to_write)
 
     # Pass 2: write ----------------------------------------------------------------------
+
+    def _apply(self, orgs_mode: Mode, users_mode: Mode) -> None:
+        """Pass 2, in one transaction: orgs, then people, then the audit entries."""
+        self.report.enter_transaction()
+        try:
+            with transaction.atomic():
+                _lock_imports()
+                if orgs_mode != "absent":
+                    writer = OrgWriter(self.result, self.report)
+                    writer.apply(self.org_rows, orgs_mode, self.org_ids)
+                if users_mode != "absent":
+                    self._apply_users(users_mode)
+                self._audit()
+                if self.result.dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    # The dashboard's numbers and the layout's district name may change.
+                    forget_directory_summary()
+                    transaction.on_commit(forget_district_name)
+        finally:
+            self.report.leave_transaction()
 
     def _apply_users(self, mode: Mode) -> None:
         writer = PeopleWriter(self.result)
