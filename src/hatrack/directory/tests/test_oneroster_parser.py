@@ -200,6 +200,22 @@ def test_a_zip_bomb_is_rejected_before_it_is_unpacked(tmp_path):
         OneRosterSet.open(bomb)
 
 
+def test_a_zip_damaged_at_the_start_of_a_file_is_rejected_in_words(tmp_path):
+    damaged = tmp_path / "damaged.zip"
+    shutil.copy(DATA / "valid.zip", damaged)
+    with zipfile.ZipFile(damaged) as archive:
+        member = next(i for i in archive.infolist() if i.filename.endswith("users.csv"))
+    assert member.compress_type == zipfile.ZIP_DEFLATED
+    # The compressed data starts after the 30-byte local header, its name and extra field.
+    with damaged.open("r+b") as raw:
+        raw.seek(member.header_offset + 26)
+        name_length, extra_length = (int.from_bytes(raw.read(2), "little") for _ in range(2))
+        raw.seek(member.header_offset + 30 + name_length + extra_length)
+        raw.write(b"\xff" * 16)  # a deflate block of the reserved type: invalid at once
+    with pytest.raises(OneRosterFileError, match="users.csv in .* is damaged"):
+        users_of(damaged)
+
+
 def test_a_file_that_is_neither_zip_nor_csv_is_refused(tmp_path):
     upload = tmp_path / "roster.pdf"
     upload.write_bytes(b"%PDF-1.7")

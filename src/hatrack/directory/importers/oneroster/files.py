@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from hatrack.directory.importers.oneroster.reader import CsvReader
+from hatrack.directory.importers.oneroster.reader import DAMAGED, CsvReader
 from hatrack.directory.importers.oneroster.rows import OneRosterFileError
 from hatrack.directory.importers.oneroster.zips import zip_members
 
@@ -186,7 +186,13 @@ class OneRosterSet:
         counter = CountingReader(self._open_binary(name))
         buffered = io.BufferedReader(counter, buffer_size=1 << 16)
         try:
-            encoding = _sniff_encoding(buffered.peek(4)[:4], name)
+            try:
+                head = buffered.peek(4)[:4]
+            except DAMAGED as exc:
+                # Damage in the first block shows while sniffing, before the CSV reader.
+                message = f"{name} in {self.label} is damaged ({exc})."
+                raise OneRosterFileError(message, file=name) from exc
+            encoding = _sniff_encoding(head, name)
             text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
             yield text, counter
         finally:

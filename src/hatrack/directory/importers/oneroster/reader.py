@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 # A physical line longer than this is not a roster row: stop before it fills memory.
 MAX_LINE_CHARS = 1_000_000
 # What reading a damaged zip member raises.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+# What reading a damaged zip member raises, at any point of the file.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
 _CSV_REASONS = {
     "unexpected end of data": "a quoted value is never closed (the file ends inside quotes)",
     "field larger than field limit": (
@@ -87,7 +88,7 @@ class CsvReader:
                     line, last = last + 1, reader.line_num
                     if row and (len(row) > 1 or row[0].strip()):
                         yield line, row
-            except (csv.Error, UnicodeDecodeError, *_DAMAGED) as exc:
+            except (csv.Error, UnicodeDecodeError, *DAMAGED) as exc:
                 raise self._file_error(exc, line=last + 1) from exc
 
     def _file_error(self, exc: Exception, *, line: int) -> OneRosterFileError:
