@@ -212,7 +212,7 @@ def test_a_zip_damaged_at_the_start_of_a_file_is_rejected_in_words(tmp_path):
         name_length, extra_length = (int.from_bytes(raw.read(2), "little") for _ in range(2))
         raw.seek(member.header_offset + 30 + name_length + extra_length)
         raw.write(b"\xff" * 16)  # a deflate block of the reserved type: invalid at once
-    with pytest.raises(OneRosterFileError, match="users.csv in .* is damaged"):
+    with pytest.raises(OneRosterFileError, match=r"users\.csv in .* is damaged"):
         users_of(damaged)
 
 
