@@ -17,3 +17,18 @@ document.addEventListener("change", (event) => {
     form.requestSubmit();
   }
 });
+
+// On narrow screens the main navigation folds behind a Menu button. Without this
+// script the button stays hidden and the navigation simply shows in full.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  if (!toggle) {
+    return;
+  }
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = document.body.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
