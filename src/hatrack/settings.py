@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hatrack.core",
     "hatrack.accounts",
     "hatrack.directory",
+    "hatrack.servicedesk",
     "hatrack.workspace",
     "hatrack.demo",
 ]

@@ -42,6 +42,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "directory.view": READERS,
     "directory.change": frozenset({LEADER}),
     "directory.import": frozenset({LEADER}),
+    # service desk
+    "servicedesk.request": EVERYONE,
+    "servicedesk.work": frozenset({LEADER, TECHNICIAN}),
+    "servicedesk.view": READERS,
+    "servicedesk.manage": frozenset({LEADER}),
     # administration
     "accounts.manage": frozenset({LEADER}),
     "audit.view": frozenset({LEADER}),
