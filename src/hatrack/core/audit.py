@@ -95,6 +95,21 @@ def record_update(obj: models.Model, before: Snapshot, *, by: User | None) -> Au
     return entry
 
 
+def record_updates(
+    objs: Iterable[models.Model], before: Mapping[Any, Snapshot], *, by: User | None
+) -> list[AuditEntry]:
+    """record_update for many records in one INSERT (bulk actions); `before` is keyed by pk.
+
+    Content types are cached by Django, so this costs one query whatever the count.
+    """
+    entries = []
+    for obj in objs:
+        changes = diff(before[obj.pk], snapshot(obj))
+        if changes:
+            entries.append(_entry(action=AuditEntry.Action.UPDATE, obj=obj, by=by, changes=changes))
+    return AuditEntry.objects.bulk_create(entries)
+
+
 def record_delete(obj: models.Model, *, by: User | None) -> AuditEntry:
     """Call before the row is deleted, while it still has its primary key."""
     entry = _entry(action=AuditEntry.Action.DELETE, obj=obj, by=by, changes=snapshot(obj))

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from hatrack.core import audit
-from hatrack.core.middleware import current_request_id
-from hatrack.core.models import AuditEntry
 from hatrack.servicedesk.models import Ticket, TicketMessage
 from hatrack.servicedesk.services.rules import (
     apply_status,
@@ -48,28 +45,6 @@ def _locked_batch(tickets: Iterable[Ticket | int], by: User) -> list[Ticket]:
     return batch
 
 
-def _audit_rows(tickets: Sequence[Ticket], before: dict[int, audit.Snapshot], by: User) -> None:
-    """One audit entry per changed ticket, written in a single INSERT."""
-    content_type = ContentType.objects.get_for_model(Ticket)
-    entries = []
-    for ticket in tickets:
-        changes = audit.diff(before[ticket.pk], audit.snapshot(ticket))
-        if changes:
-            entries.append(
-                AuditEntry(
-                    actor=by,
-                    actor_name=by.get_username(),
-                    action=AuditEntry.Action.UPDATE,
-                    content_type=content_type,
-                    object_id=str(ticket.pk),
-                    object_repr=str(ticket)[:200],
-                    changes=changes,
-                    request_id=current_request_id.get(),
-                )
-            )
-    AuditEntry.objects.bulk_create(entries)
-
-
 def _write_batch(
     changed: list[Ticket], before: dict[int, audit.Snapshot], by: User, fields: Sequence[str]
 ) -> None:
@@ -77,7 +52,7 @@ def _write_batch(
     for ticket in changed:
         ticket.updated_at = now
     Ticket.objects.bulk_update(changed, [*fields, "updated_at"])
-    _audit_rows(changed, before, by)
+    audit.record_updates(changed, before, by=by)
 
 
 def bulk_assign(*, tickets: Iterable[Ticket | int], assignee: User | None, by: User) -> int:
