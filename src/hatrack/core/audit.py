@@ -152,10 +152,6 @@ def record_batch(
 
 def history_of(obj: models.Model, *, limit: int = 50) -> Iterable[AuditEntry]:
     """The newest audit entries of one record, for its page."""
-    return (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        )
-        .select_related(None)
-        .only("at", "actor_name", "action", "summary", "changes")[:limit]
-    )
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).only("at", "actor_name", "action", "summary", "changes")[:limit]

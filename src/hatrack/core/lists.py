@@ -16,7 +16,7 @@ import decimal
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -37,7 +37,6 @@ class Page:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     is_first: bool = True
-    order: tuple[str, ...] = field(default=())
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
@@ -179,7 +178,7 @@ def keyset_page(
     rows = rows[:size]
     if not forward:
         rows.reverse()
-    page = Page(rows=rows, order=tuple(order))
+    page = Page(rows=rows)
     if not rows:
         # An empty page after a cursor still lets the reader step back.
         page.is_first = not (cursor and forward)
