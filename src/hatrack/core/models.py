@@ -113,3 +113,22 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.REJECTED, self.Status.FAILED}
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (mail polling, SLA warnings, health checks) is next due.
+
+    Jobs are declared in code (`core.schedule.every`); this row is their shared clock.
+    Every worker looks at it, and the one whose conditional UPDATE moves `next_run_at`
+    forward enqueues the task, so several workers never run the same round twice.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

@@ -46,7 +46,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "servicedesk.request": EVERYONE,
     "servicedesk.work": frozenset({LEADER, TECHNICIAN}),
     "servicedesk.view": READERS,
+    "servicedesk.view_all": frozenset({LEADER, VIEWER}),
     "servicedesk.manage": frozenset({LEADER}),
+    "servicedesk.metrics": frozenset({LEADER, VIEWER}),
+    "knowledge.read": EVERYONE,
+    "knowledge.write": frozenset({LEADER, TECHNICIAN}),
     # administration
     "accounts.manage": frozenset({LEADER}),
     "audit.view": frozenset({LEADER}),

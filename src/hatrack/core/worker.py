@@ -39,6 +39,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from hatrack.core.models import WorkerHeartbeat
+from hatrack.core.schedule import enqueue_due_jobs
 
 logger = logging.getLogger("hatrack.worker")
 
@@ -223,6 +224,7 @@ class HatrackWorker(Worker):
 
     def run(self) -> None:
         self.beat()
+        self.schedule()
         self.reclaim()
         pulse = threading.Thread(target=self._pulse, name="hatrack-heartbeat", daemon=True)
         if self.pulse:
@@ -237,6 +239,10 @@ class HatrackWorker(Worker):
 
     def beat(self) -> None:
         beat(worker_id=self.worker_id, started_at=self.started_at)
+
+    def schedule(self) -> list[str]:
+        """Enqueue the periodic jobs that are due (once across all workers)."""
+        return enqueue_due_jobs()
 
     def reclaim(self) -> Reclaimed:
         outcome = reclaim_stuck_tasks(stale_after=self.stale_after)
@@ -259,6 +265,7 @@ class HatrackWorker(Worker):
             close_old_connections()
             try:
                 self.beat()
+                self.schedule()
                 if time.monotonic() >= next_reclaim:
                     next_reclaim = time.monotonic() + self.reclaim_every
                     self.reclaim()

@@ -1,9 +1,12 @@
 """Reads of the service desk that pages and the API share, scoped to who is asking.
 
 Deny by default: `tickets_visible_to` is the one place that decides which tickets a
-user may read. Technicians, leaders and viewers see every ticket (viewers read only);
-anyone else sees the tickets they asked for (their directory person is the requester)
-or opened themselves; an anonymous or inactive user sees none.
+user may read. Leaders and viewers see every ticket (viewers read only). Technicians see
+the tickets of their queues (the queues of the active teams they belong to), tickets
+assigned to them, and their own requests: the facilities queue's staff do not read the
+Technology queue, and the reverse. Anyone else sees the tickets they asked for (their
+directory person is the requester) or opened themselves; an anonymous or inactive user
+sees none.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.http import Http404
 
 from hatrack.core.lists import Page, keyset_page
 from hatrack.core.permissions import can
-from hatrack.servicedesk.models import Ticket, TicketMessage, format_reference
+from hatrack.servicedesk.models import Queue, Ticket, TicketMessage, format_reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -50,7 +53,7 @@ def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     """Every ticket the user may read (see the module docstring)."""
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
-    if can(user, "servicedesk.view"):
+    if can(user, "servicedesk.view_all"):
         return Ticket.objects.all()
     if not can(user, "servicedesk.request"):
         return Ticket.objects.none()
@@ -58,7 +61,14 @@ def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     person_id = getattr(user, "person_id", None)
     if person_id is not None:
         own |= Q(requester_id=person_id)
+    if can(user, "servicedesk.work"):
+        own |= Q(assignee=user) | Q(queue__in=queues_worked_by(user))
     return Ticket.objects.filter(own)
+
+
+def queues_worked_by(user: User) -> QuerySet[Queue]:
+    """The queues whose active teams the user belongs to (a subquery, not a list)."""
+    return Queue.objects.filter(teams__members=user, teams__active=True).values("pk")
 
 
 def get_ticket_for(user: User | AnonymousUser, pk: int) -> Ticket:

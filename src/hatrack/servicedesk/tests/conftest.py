@@ -6,12 +6,15 @@ from hatrack.accounts.models import User
 from hatrack.directory.models import Person
 from hatrack.directory.tests.factories import make_person, make_site
 from hatrack.servicedesk.models import Queue, Ticket
-from hatrack.servicedesk.tests.factories import make_queue, make_ticket
+from hatrack.servicedesk.tests.factories import make_queue, make_team, make_ticket
 
 
 @pytest.fixture
-def queue(db: None) -> Queue:
-    return make_queue(name="Technology", code="tech")
+def queue(technician: User) -> Queue:
+    """The Technology queue, worked by the technician persona's help desk team."""
+    tech = make_queue(name="Technology", code="tech")
+    make_team(queue=tech, name="Help desk", members=[technician])
+    return tech
 
 
 @pytest.fixture

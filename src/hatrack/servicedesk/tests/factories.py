@@ -2,7 +2,7 @@
 
 import itertools
 
-from hatrack.servicedesk.models import Category, Queue, Ticket
+from hatrack.servicedesk.models import Category, Queue, Team, Ticket
 
 _seq = itertools.count(1)
 
@@ -35,3 +35,15 @@ def make_ticket(**overrides: object) -> Ticket:
     if "requester" not in values:
         values["requester"] = make_person(role="teacher")
     return Ticket.objects.create(**values)
+
+
+def make_team(*, members: list[object] | None = None, **overrides: object) -> Team:
+    n = next(_seq)
+    values: dict[str, object] = {"name": f"Team {n}"}
+    values.update(overrides)
+    if "queue" not in values:
+        values["queue"] = make_queue()
+    team = Team.objects.create(**values)
+    if members:
+        team.members.set(members)
+    return team

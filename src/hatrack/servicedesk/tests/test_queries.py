@@ -19,10 +19,33 @@ def others_ticket(queue):
     return make_ticket(queue=queue, requester=make_person(role="teacher"))
 
 
-@pytest.mark.parametrize("role", ["technician", "leader", "viewer"])
-def test_technicians_leaders_and_viewers_see_every_ticket(role, ticket, others_ticket):
+@pytest.mark.parametrize("role", ["leader", "viewer"])
+def test_leaders_and_viewers_see_every_ticket(role, ticket, others_ticket):
+    elsewhere = make_ticket(queue=make_queue(name="Facilities"))
     user = make_user(role)
-    assert set(tickets_visible_to(user)) == {ticket, others_ticket}
+    assert set(tickets_visible_to(user)) == {ticket, others_ticket, elsewhere}
+
+
+def test_technicians_see_the_tickets_of_the_queues_their_teams_work(
+    technician, ticket, others_ticket
+):
+    make_ticket(queue=make_queue(name="Facilities"))
+    assert set(tickets_visible_to(technician)) == {ticket, others_ticket}
+
+
+def test_technicians_see_tickets_assigned_to_them_in_other_queues(technician, queue):
+    facilities = make_ticket(queue=make_queue(name="Facilities"), assignee=technician)
+    assert facilities in tickets_visible_to(technician)
+
+
+def test_a_technician_in_no_team_sees_no_queue(ticket):
+    newcomer = make_user("technician", username="newcomer")
+    assert not tickets_visible_to(newcomer).exists()
+
+
+def test_a_technician_leaves_a_queue_when_their_team_is_retired(technician, queue, ticket):
+    queue.teams.update(active=False)
+    assert not tickets_visible_to(technician).exists()
 
 
 def test_staff_see_the_tickets_they_asked_for(asker, ticket, others_ticket):

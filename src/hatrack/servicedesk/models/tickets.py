@@ -139,6 +139,56 @@ class Tag(models.Model):
         return self.name
 
 
+class Team(models.Model):
+    """The people who work one queue (the Technology queue's "Field technicians", the
+    facilities queue's "Maintenance"). Technicians see the tickets of the queues whose
+    teams they belong to. `assignment` says how new tickets routed to the team find an
+    assignee: left for triage, taken in turn (round robin), or given to the member with
+    the fewest open tickets (least loaded). `last_assigned` is round robin's place.
+    """
+
+    class Assignment(models.TextChoices):
+        MANUAL = "manual", "Manual (triage)"
+        ROUND_ROBIN = "round_robin", "Round robin"
+        LEAST_LOADED = "least_loaded", "Least loaded"
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="servicedesk_teams"
+    )
+    assignment = models.CharField(
+        max_length=20, choices=Assignment.choices, default=Assignment.MANUAL
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="team_name_required",
+                violation_error_message="A team needs a name.",
+            ),
+            models.UniqueConstraint(
+                fields=["queue", "name"],
+                name="team_name_unique_in_queue",
+                violation_error_message="This queue already has a team of that name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def open(self) -> TicketQuerySet:
         """Tickets still needing work: neither resolved nor closed."""
@@ -230,6 +280,14 @@ class Ticket(models.Model):
         related_name="tickets_assigned",
         db_index=False,
     )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        db_index=False,
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     merged_into = models.ForeignKey(
@@ -238,8 +296,21 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Service-level targets (see models.sla): the policy that applied, its due times, and
+    # while the ticket waits on its requester, when the clock stopped.
+    sla_policy = models.ForeignKey(
+        "servicedesk.SlaPolicy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
     first_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
+    sla_paused_since = models.DateTimeField(null=True, blank=True)
+    # When the breach warning went out, so each ticket is warned once per target.
+    first_response_warned_at = models.DateTimeField(null=True, blank=True)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -260,6 +331,19 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester_idx"),
             models.Index(fields=["created_by", "-updated_at", "-id"], name="ticket_created_by_idx"),
             models.Index(fields=["site", "status", "-updated_at", "-id"], name="ticket_site_idx"),
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="ticket_team_idx"),
+            # Metrics count tickets by the week they came in; the SLA sweep walks due times.
+            models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
+            models.Index(
+                fields=["resolution_due"],
+                condition=Q(resolved_at__isnull=True, resolution_due__isnull=False),
+                name="ticket_open_resolution_due_idx",
+            ),
+            models.Index(
+                fields=["first_response_due"],
+                condition=Q(first_response_at__isnull=True, first_response_due__isnull=False),
+                name="ticket_open_response_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -353,12 +437,23 @@ class TicketMessage(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
     body = models.TextField()
+    channel = models.CharField(
+        max_length=10, choices=Ticket.Channel.choices, default=Ticket.Channel.PORTAL
+    )
+    # The Message-ID of the mail this message came in as or went out as (without <>),
+    # so replies that quote it in In-Reply-To/References join this ticket.
+    message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["ticket", "created_at", "id"], name="ticketmessage_ticket_idx")
+            models.Index(fields=["ticket", "created_at", "id"], name="ticketmessage_ticket_idx"),
+            models.Index(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="ticketmessage_message_id_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
