@@ -66,7 +66,7 @@ def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(own)
 
 
-def queues_worked_by(user: User) -> QuerySet[Queue]:
+def queues_worked_by(user: User) -> QuerySet[Queue, Any]:
     """The queues whose active teams the user belongs to (a subquery, not a list)."""
     return Queue.objects.filter(teams__members=user, teams__active=True).values("pk")
 
