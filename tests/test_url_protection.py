@@ -120,7 +120,50 @@ def district(db) -> SimpleNamespace:
         token=make_token(account),
         run=run,
         task_id=run_oneroster_import.enqueue(run.pk).id,
+        **service_desk_records(site),
     )
+
+
+def service_desk_records(site: Any) -> dict[str, Any]:
+    """One of each service desk record, for pages such as /servicedesk/tickets/<pk>/."""
+    from datetime import date, time
+
+    from hatrack.directory.models import Closure, WorkingHours
+    from hatrack.servicedesk import models as sd
+
+    queue = sd.Queue.objects.create(name="Technology", code="tech")
+    category = sd.Category.objects.create(queue=queue, name="Hardware")
+    ticket = sd.Ticket.objects.create(
+        queue=queue, subject="Projector is dark", requester=make_person(primary_site=site)
+    )
+    return {
+        "queue": queue,
+        "category": category,
+        "team": sd.Team.objects.create(queue=queue, name="Help desk"),
+        "ticket": ticket,
+        "message": sd.TicketMessage.objects.create(ticket=ticket, body="It flickers."),
+        "article": sd.Article.objects.create(
+            title="Reset a password", slug="reset-a-password", body="Steps.", published=True
+        ),
+        "canned": sd.CannedResponse.objects.create(title="Thanks", body="Thank you."),
+        "saved_view": sd.SavedView.objects.create(name="Urgent", filters={"priority": "urgent"}),
+        "sla_policy": sd.SlaPolicy.objects.create(
+            name="Standard", first_response_minutes=240, resolution_minutes=2400
+        ),
+        "mailbox": sd.Mailbox.objects.create(
+            name="Help", queue=queue, host="127.0.0.1", username="help"
+        ),
+        "inbound_mail": sd.InboundMail.objects.create(
+            source="pipe", dedupe_key="a@b", outcome="ignored", reason="Auto-reply"
+        ),
+        "rule": sd.AutomationRule.objects.create(queue=queue, name="Projectors", actions={}),
+        "closure": Closure.objects.create(
+            name="Winter break", start_date=date(2026, 12, 21), end_date=date(2027, 1, 1)
+        ),
+        "working_hours": WorkingHours.objects.create(
+            weekday=0, opens=time(7, 30), closes=time(16, 30)
+        ),
+    }
 
 
 def page_url(route: Route, records: SimpleNamespace) -> str:

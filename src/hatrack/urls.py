@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("hatrack.accounts.urls")),
     path("directory/", include("hatrack.directory.urls")),
+    path("servicedesk/", include("hatrack.servicedesk.urls")),
+    path("help/", include("hatrack.servicedesk.urls.portal")),
     path("audit/", include("hatrack.core.urls_audit")),
     path("tasks/", include("hatrack.core.urls_tasks")),
     path("api/", api.urls),
