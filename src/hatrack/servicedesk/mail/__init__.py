@@ -1,0 +1,1 @@
+"""Mail into and out of the service desk: parsing, intake, IMAP polling, SMTP notices."""
