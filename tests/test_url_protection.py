@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -95,6 +97,7 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # in accounts/tests/test_passwords.py).
     "accounts:password_reset_confirm": lambda d: {"uidb64": "MQ", "token": "not-a-token"},
     "tasks:detail": lambda d: {"task_id": d.task_id},
+    "servicedesk:attachment_download": lambda d: {"pk": d.attachment.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}
@@ -142,6 +145,14 @@ def service_desk_records(site: Any) -> dict[str, Any]:
         "team": sd.Team.objects.create(queue=queue, name="Help desk"),
         "ticket": ticket,
         "message": sd.TicketMessage.objects.create(ticket=ticket, body="It flickers."),
+        "attachment": sd.Attachment.objects.create(
+            ticket=ticket,
+            file=default_storage.save("attachments/x.txt", ContentFile(b"x")),
+            filename="x.txt",
+            content_type="text/plain",
+            size=1,
+            sha256="0" * 64,
+        ),
         "article": sd.Article.objects.create(
             title="Reset a password", slug="reset-a-password", body="Steps.", published=True
         ),
@@ -171,8 +182,16 @@ def page_url(route: Route, records: SimpleNamespace) -> str:
     return reverse(route.name, kwargs=kwargs)
 
 
-def signed_in(role: str) -> tuple[Any, Client]:
+def signed_in(role: str, records: SimpleNamespace) -> tuple[Any, Client]:
+    """A client signed in as a new user of `role`, who can reach the records' ticket the
+    way that role normally does: a technician through the queue's team, a staff member
+    as the ticket's requester (leaders and viewers read every ticket anyway)."""
     user = make_user(role)
+    if role == Role.TECHNICIAN:
+        records.team.members.add(user)
+    elif role == Role.STAFF:
+        user.person = records.ticket.requester
+        user.save()
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return user, client
@@ -236,7 +255,7 @@ def test_anonymous_visitors_are_refused_by_every_page_but_the_public_ones(distri
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_every_page_its_policy_allows_and_403_from_the_rest(district, role):
-    user, client = signed_in(role)
+    user, client = signed_in(role, district)
     failures = []
     for route in PAGES:
         if route.name in SKIPPED or route.action == PUBLIC:
@@ -255,7 +274,7 @@ def test_each_role_gets_every_page_its_policy_allows_and_403_from_the_rest(distr
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_cannot_post_to_any_page_its_policy_refuses(district, role):
-    user, client = signed_in(role)
+    user, client = signed_in(role, district)
     failures = []
     for route in PAGES:
         if route.name in SKIPPED or route.action == PUBLIC or can(user, route.action):
@@ -348,7 +367,7 @@ def test_anonymous_callers_get_401_from_every_api_operation(district):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_403_from_every_api_operation_its_policy_refuses(district, role):
-    user, client = signed_in(role)
+    user, client = signed_in(role, district)
     failures = []
     for method, path, _, action in api_operations():
         url = api_url(path, district)

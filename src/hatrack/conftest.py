@@ -32,6 +32,14 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def uploads_stay_in_a_temporary_folder(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Files tests store (ticket attachments) never land in the checkout's data folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def leader(db: None) -> User:
     return make_user(Role.LEADER)

@@ -2,7 +2,7 @@
 knowledge base, metrics and the desk's settings. The staff portal lives under /help/
 (`urls.portal`, its own namespace)."""
 
-from hatrack.servicedesk.urls import desk, knowledge, mail, metrics, settings
+from hatrack.servicedesk.urls import attachments, desk, knowledge, mail, metrics, settings
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *metrics.urlpatterns,
     *settings.urlpatterns,
     *mail.urlpatterns,
+    *attachments.urlpatterns,
 ]
