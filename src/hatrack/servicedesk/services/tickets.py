@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hatrack.core import audit
 from hatrack.servicedesk.models import Category, Queue, Ticket, TicketMessage
+from hatrack.servicedesk.services.automation import apply_rules
 from hatrack.servicedesk.services.rules import (
     Status,
     apply_status,
@@ -81,6 +82,7 @@ def open_ticket(
     with transaction.atomic():
         ticket.save()
         audit.record_create(ticket, by=by)
+        apply_rules(ticket, by)
     return ticket
 
 
