@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hatrack.core import audit
+from hatrack.servicedesk.mail import notify
 from hatrack.servicedesk.models import Ticket, TicketMessage
 from hatrack.servicedesk.services.rules import (
     apply_status,
@@ -97,4 +98,5 @@ def bulk_set_status(*, tickets: Iterable[Ticket | int], status: str, by: User) -
             apply_status(ticket, status, now)
         _write_batch(changed, before, by, ["status", "resolved_at", "closed_at"])
         TicketMessage.objects.bulk_create(events)
+        notify.statuses_changed(changed, status)
     return len(changed)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hatrack.core import audit
+from hatrack.servicedesk.mail import notify
 from hatrack.servicedesk.models import Category, Queue, Ticket, TicketMessage
 from hatrack.servicedesk.services.automation import apply_rules
 from hatrack.servicedesk.services.rules import (
@@ -83,6 +84,7 @@ def open_ticket(
         ticket.save()
         audit.record_create(ticket, by=by)
         apply_rules(ticket, by)
+        notify.ticket_opened(ticket)
     return ticket
 
 
@@ -111,8 +113,21 @@ def _status_after_reply(ticket: Ticket, *, from_requester: bool, now: datetime.d
     return Status.OPEN if ticket.status == Status.NEW else ticket.status
 
 
+def _replies_as_requester(ticket: Ticket, by: User | None, person: Person | None) -> bool:
+    if by is not None:
+        return is_requester(ticket, by)
+    return person is not None and person.pk == ticket.requester_id
+
+
 def reply_to_ticket(
-    *, ticket: Ticket, body: str, by: User, internal: bool = False
+    *,
+    ticket: Ticket,
+    body: str,
+    by: User | None,
+    internal: bool = False,
+    author_person: Person | None = None,
+    channel: str = Ticket.Channel.PORTAL,
+    message_id: str = "",
 ) -> TicketMessage:
     """Add a public reply or (technicians and leaders only) an internal note.
 
@@ -120,19 +135,29 @@ def reply_to_ticket(
     to open. A requester's reply moves a ticket waiting on them back to open, and
     reopens a ticket resolved within SERVICEDESK_REOPEN_DAYS (default 7); later it is
     refused with code "reopen_window_passed" so mail intake can open a new ticket.
-    Replies on closed tickets are refused. Internal notes never change the ticket.
+    Replies on closed tickets are refused with code "closed". Internal notes never
+    change the ticket.
+
+    `by` is None only for mail from a requester without an account: `author_person`
+    (the directory person who wrote) must then be the ticket's requester. `channel` and
+    `message_id` (the mail's Message-ID without <>) are kept on the message, so later
+    mail quoting that id threads with this ticket.
     """
     text = clean_text(body, field="body", label="message")
-    from_requester = is_requester(ticket, by)
-    if internal and not is_worker(by):
+    from_requester = _replies_as_requester(ticket, by, author_person)
+    worker = by is not None and is_worker(by)
+    if internal and not worker:
         raise ValidationError("Only technicians and technology leaders can write internal notes.")
-    if not internal and not from_requester and not is_worker(by):
+    if not internal and not from_requester and not worker:
         raise ValidationError("Only the requester and technicians can reply to this ticket.")
+    if channel not in Ticket.Channel.values:
+        raise ValidationError({"channel": "Choose how the reply came in."})
     with transaction.atomic():
         ticket = locked(ticket)
         if ticket.status == Status.CLOSED:
             raise ValidationError(
-                f"{ticket.reference} is closed and takes no more replies; open a new ticket."
+                f"{ticket.reference} is closed and takes no more replies; open a new ticket.",
+                code="closed",
             )
         before = audit.snapshot(ticket)
         now = timezone.now()
@@ -143,7 +168,16 @@ def reply_to_ticket(
             if not from_requester and ticket.first_response_at is None:
                 ticket.first_response_at = now
         kind = TicketMessage.Kind.NOTE if internal else TicketMessage.Kind.REPLY
-        message = TicketMessage.objects.create(ticket=ticket, author=by, kind=kind, body=text)
+        message = TicketMessage.objects.create(
+            ticket=ticket,
+            author=by,
+            author_person=author_person,
+            kind=kind,
+            body=text,
+            channel=channel,
+            message_id=message_id[:255],
+        )
+        notify.message_added(message)
         ticket.save()  # a message is activity: updated_at moves the ticket up its queue
         audit.record_update(ticket, before, by=by)
         audit.record_event(
@@ -192,6 +226,7 @@ def set_ticket_status(*, ticket: Ticket, status: str, by: User) -> Ticket:
         apply_status(ticket, status, timezone.now())
         ticket.save()
         event(ticket, by, status_event(old, status)).save()
+        notify.status_changed(ticket, old)
         audit.record_update(ticket, before, by=by)
     return ticket
 
