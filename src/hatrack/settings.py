@@ -178,6 +178,12 @@ globals().update(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hatrack <hatrack@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 15
+# Links in mail point here: the address people use to reach Hatrack.
+HATRACK_BASE_URL = env.str("HATRACK_BASE_URL", default="http://127.0.0.1:8000")
+# Student data leaves the district only by an explicit choice: no mail to students unless set.
+HATRACK_MAIL_STUDENTS = env.bool("HATRACK_MAIL_STUDENTS", default=False)
+# Loop protection: at most this many notifications to one address per hour.
+HATRACK_MAIL_HOURLY_LIMIT = env.int("HATRACK_MAIL_HOURLY_LIMIT", default=30)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {
