@@ -25,6 +25,7 @@ from django.db.models import F, Max
 from hatrack.core import audit
 from hatrack.core.permissions import can
 from hatrack.directory.models import Person, Site
+from hatrack.servicedesk.mail.outbound import Draft, queue_drafts
 from hatrack.servicedesk.models import AutomationRule, Category, Queue, Tag, Team, Ticket
 from hatrack.servicedesk.services.rules import WORKER_ROLES, event
 from hatrack.servicedesk.services.teams import route_to_team
@@ -138,16 +139,13 @@ def _add_tags(ticket: Ticket, names: Sequence[str]) -> str:
 
 
 def _notify(ticket: Ticket, rule: AutomationRule, addresses: Sequence[str]) -> str:
-    from hatrack.servicedesk.mail.outbound import queue_mail
-
     subject = f"[{ticket.reference}] {ticket.subject}"
     body = (
         f'The rule "{rule.name}" of the {ticket.queue.name} queue matched a new ticket.\n\n'
         f"{ticket.reference}: {ticket.subject}\n"
         f"Priority: {ticket.get_priority_display()}\n\n{ticket.description}"
     )
-    for address in addresses:
-        queue_mail(to=address, kind="rule", subject=subject, body=body, ticket=ticket)
+    queue_drafts([Draft(a, "rule", subject, body, ticket) for a in addresses])
     return f"notified {', '.join(addresses)}"
 
 
