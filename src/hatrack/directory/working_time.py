@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db.models import Q
@@ -129,7 +129,11 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def district_zone() -> ZoneInfo:
     """The district's time zone; the site-wide TIME_ZONE until a district profile exists."""
     name = District.objects.filter(pk=1).values_list("time_zone", flat=True).first()
-    return ZoneInfo(name or settings.TIME_ZONE)
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        # A zone the form refuses can still come from an old row or the API: never crash.
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hatrack.core import audit
 from hatrack.servicedesk.mail import notify
 from hatrack.servicedesk.models import Ticket, TicketMessage
+from hatrack.servicedesk.services import sla
 from hatrack.servicedesk.services.rules import (
     apply_status,
     assignment_event,
@@ -96,7 +97,8 @@ def bulk_set_status(*, tickets: Iterable[Ticket | int], status: str, by: User) -
         for ticket in changed:
             events.append(event(ticket, by, status_event(ticket.status, status)))
             apply_status(ticket, status, now)
-        _write_batch(changed, before, by, ["status", "resolved_at", "closed_at"])
+        sla.on_bulk_status_change(changed, before, now)
+        _write_batch(changed, before, by, ["status", "resolved_at", "closed_at", *sla.SLA_FIELDS])
         TicketMessage.objects.bulk_create(events)
         notify.statuses_changed(changed, status)
     return len(changed)

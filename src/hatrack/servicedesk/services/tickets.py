@@ -12,6 +12,7 @@ from django.utils import timezone
 from hatrack.core import audit
 from hatrack.servicedesk.mail import notify
 from hatrack.servicedesk.models import Category, Queue, Ticket, TicketMessage
+from hatrack.servicedesk.services import sla
 from hatrack.servicedesk.services.automation import apply_rules
 from hatrack.servicedesk.services.rules import (
     Status,
@@ -80,6 +81,7 @@ def open_ticket(
         channel=channel,
     )
     ticket.full_clean()
+    sla.start_clock(ticket, timezone.now())  # before saving: the audit entry shows the dues
     with transaction.atomic():
         ticket.save()
         audit.record_create(ticket, by=by)
@@ -167,6 +169,7 @@ def reply_to_ticket(
                 ticket.resolved_at = None
             if not from_requester and ticket.first_response_at is None:
                 ticket.first_response_at = now
+        sla.on_status_change(ticket, before["status"], now)
         kind = TicketMessage.Kind.NOTE if internal else TicketMessage.Kind.REPLY
         message = TicketMessage.objects.create(
             ticket=ticket,
@@ -224,6 +227,7 @@ def set_ticket_status(*, ticket: Ticket, status: str, by: User) -> Ticket:
         before = audit.snapshot(ticket)
         old = ticket.status
         apply_status(ticket, status, timezone.now())
+        sla.on_status_change(ticket, old, timezone.now())
         ticket.save()
         event(ticket, by, status_event(old, status)).save()
         notify.status_changed(ticket, old)
