@@ -17,6 +17,8 @@ from hatrack.accounts.models import User
 from hatrack.accounts.tokens import create_api_token
 from hatrack.api import api
 from hatrack.conftest import make_user
+from hatrack.core.api import api_operations
+from hatrack.core.permissions import can
 from hatrack.directory.models import District
 from hatrack.directory.tests.factories import (
     make_department,
@@ -24,6 +26,7 @@ from hatrack.directory.tests.factories import (
     make_person,
     make_site,
 )
+from hatrack.servicedesk.tests.factories import make_category, make_queue, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +128,8 @@ class World:
     leader: Client
     viewer: Client
     staff: Client
+    # An account whose role grants nothing: the one caller refused what everyone may do.
+    roleless: Client
     anonymous: Client
     ids: dict[str, int]
 
@@ -145,12 +150,25 @@ def world() -> World:
         make_person(family_name=f"Zimmer{n}")
         make_site(name=f"Zone School {n}")
         make_department(name=f"Zone Team {n}")
+    queue = make_queue(name="Technology", code="tech")
+    category = make_category(queue=queue, name="Hardware")
+    ticket = make_ticket(queue=queue, requester=person, site=site, description="It flickers.")
+    into = make_ticket(queue=queue, requester=person, site=site)
     return World(
         leader=token_client("leader"),
         viewer=token_client("viewer"),
         staff=token_client("staff"),
+        roleless=token_client(""),
         anonymous=Client(),
-        ids={"site_id": site.pk, "department_id": department.pk, "person_id": person.pk},
+        ids={
+            "site_id": site.pk,
+            "department_id": department.pk,
+            "person_id": person.pk,
+            "queue_id": queue.pk,
+            "category_id": category.pk,
+            "ticket_id": ticket.pk,
+            "into_id": into.pk,
+        },
     )
 
 
@@ -158,7 +176,15 @@ VALID_NEW = {
     "/api/sites": {"name": "Roosevelt Middle", "code": "RMS", "kind": "middle"},
     "/api/departments": {"name": "Nutrition", "code": "NUT"},
     "/api/people": {"given_name": "Ada", "family_name": "Lovelace", "role": "teacher"},
+    "/api/queues": {"name": "Facilities", "code": "facilities"},
+    "/api/queues/{queue_id}/categories": {"name": "Printing"},
+    "/api/tickets": {"queue_id": "{queue_id}", "subject": "Projector is dark"},
+    "/api/tickets/{ticket_id}/merge": {"into_id": "{into_id}"},
+    "/api/tickets/{ticket_id}/messages": {"body": "A new lamp is on its way."},
 }
+# Ids in request bodies, written "{name}", are filled from the world's records.
+VALID_CHANGES = {"/api/tickets/{ticket_id}": {"priority": "high", "tags": ["projector"]}}
+INVALID_CHANGES = {"/api/tickets/{ticket_id}": {"category_id": 999999}}
 VALID_CHANGE = {"name": "Renamed"}
 VALID_PERSON_CHANGE = {"family_name": "Baker", "active": False}
 INVALID_CHANGE = {"name": ""}
@@ -171,29 +197,58 @@ def call(client: Client, method: str, url: str, body: dict | None = None):
     return getattr(client, method.lower())(url, body or {}, content_type="application/json")
 
 
+def filled(body: dict, ids: dict[str, int]) -> dict:
+    return {
+        name: ids[value.strip("{}")] if isinstance(value, str) and value.startswith("{") else value
+        for name, value in body.items()
+    }
+
+
+def valid_body(world: World, method: str, path: str) -> dict:
+    if method == "POST":
+        return filled(VALID_NEW[path], world.ids)
+    if path in VALID_CHANGES:
+        return filled(VALID_CHANGES[path], world.ids)
+    return VALID_PERSON_CHANGE if path.startswith("/api/people/") else VALID_CHANGE
+
+
+def invalid_body(path: str) -> dict:
+    if path in INVALID_CHANGES:
+        return INVALID_CHANGES[path]
+    return INVALID_PERSON_CHANGE if path.startswith("/api/people/") else INVALID_CHANGE
+
+
+def refused(world: World, method: str, path: str) -> Client:
+    """A caller refused the operation: the Staff user, or where even Staff may (opening a
+    ticket, reading one's own), an account whose role grants nothing."""
+    actions = {(m, f"/api{p}"): action for m, p, _, action in api_operations(api)}
+    staff = User(role="staff", is_active=True)
+    return world.roleless if can(staff, actions[(method, path)]) else world.staff
+
+
 def scenario(world: World, method: str, path: str, status: int):
     """The request that should produce `status` from `method path`."""
     url = path.format(**world.ids)
-    is_person = path.startswith("/api/people/")
     if status == 401:
         return call(world.anonymous, method, url, {})
     if status == 403:
-        return call(world.staff, method, url, {})
+        return call(refused(world, method, path), method, url, {})
     if status == 404:
         if path == "/api/district":
             District.objects.all().delete()
             return call(world.viewer, method, url)
-        change = VALID_PERSON_CHANGE if is_person else VALID_CHANGE
-        return call(world.leader, method, re.sub(r"/\d+$", "/999999", url), change)
+        missing = re.sub(r"/\d+(?=/|$)", "/999999", url)
+        return call(world.leader, method, missing, valid_body(world, method, path))
     if status == 400:
         return world.viewer.get(f"{url}?after=tampered")
     if method == "GET":
         return world.viewer.get(url if status == 200 else f"{url}?limit=0")
     if method == "POST":
-        return call(world.leader, method, url, VALID_NEW[path] if status == 201 else {})
+        body = valid_body(world, method, path) if status in (200, 201) else {}
+        return call(world.leader, method, url, body)
     if status == 200:
-        return call(world.leader, method, url, VALID_PERSON_CHANGE if is_person else VALID_CHANGE)
-    return call(world.leader, method, url, INVALID_PERSON_CHANGE if is_person else INVALID_CHANGE)
+        return call(world.leader, method, url, valid_body(world, method, path))
+    return call(world.leader, method, url, invalid_body(path))
 
 
 @pytest.mark.parametrize(
@@ -210,7 +265,7 @@ def test_every_documented_response_is_produced_and_matches_the_schema(world, met
 
 def test_the_contract_covers_every_endpoint():
     operations = {(m, p) for m, p, _ in documented_responses()}
-    assert len(operations) == 14
+    assert len(operations) == 28
 
 
 def test_a_list_item_with_an_extra_field_would_fail_the_contract(world):

@@ -9,14 +9,17 @@ from ninja import Swagger
 
 from hatrack.core.api import HatrackAPI
 from hatrack.directory.api import router as directory_router
+from hatrack.servicedesk.api import router as servicedesk_router
 
 DESCRIPTION = """The district directory of Hatrack: the district profile, sites, departments
-and people.
+and people; and its service desk: queues, categories, tickets and their messages.
 
 **Authentication.** Send an API token, created on your profile page, in the header
 `Authorization: Bearer htk_...`; or use the API from a signed-in browser session
 (unsafe methods then need the `X-CSRFToken` header). The API acts with your role:
 Viewers, Technicians and Technology leaders read; only Technology leaders change.
+In the service desk everyone may open tickets and reply on their own, technicians
+work the tickets of their queues, and a ticket you may not see answers 404.
 
 **Lists** return `{"items": [...], "next": "<url>"}`; follow `next` until it is null.
 `limit` sets the page size (at most 200).
@@ -34,3 +37,4 @@ api = HatrackAPI(
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 api.add_router("", directory_router)
+api.add_router("", servicedesk_router)
