@@ -231,7 +231,9 @@ def test_bulk_actions_ignore_tickets_the_technician_cannot_see(technician_client
 
 
 def test_viewers_cannot_use_bulk_actions(viewer_client, ticket):
-    response = viewer_client.post(reverse("servicedesk:bulk"), {"action": "close", "ticket": [ticket.pk]})
+    response = viewer_client.post(
+        reverse("servicedesk:bulk"), {"action": "close", "ticket": [ticket.pk]}
+    )
     assert response.status_code == 403
 
 
