@@ -98,9 +98,7 @@ def district_time(moment: datetime.datetime | None, zone: zoneinfo.ZoneInfo | No
 
 
 def _reply_hint(ticket: Ticket) -> str:
-    return (
-        f"To add anything, reply to this message and keep [{ticket.reference}] in the subject."
-    )
+    return f"To add anything, reply to this message and keep [{ticket.reference}] in the subject."
 
 
 def _with_link(lines: list[str], label: str, url: str) -> list[str]:
@@ -187,9 +185,7 @@ def message_added(message: TicketMessage) -> OutboundMail | None:
     if assignee is None or assignee.pk == message.author_id or not assignee.is_active:
         return None
     body = requester_reply_body(message)
-    return queue_mail(
-        to=assignee.email, kind=Kind.REPLY, subject=subject, body=body, ticket=ticket
-    )
+    return queue_mail(to=assignee.email, kind=Kind.REPLY, subject=subject, body=body, ticket=ticket)
 
 
 def _resolved_draft(ticket: Ticket, zone: zoneinfo.ZoneInfo | None = None) -> Draft:

@@ -292,9 +292,9 @@ def mail_to_retry() -> list[int]:
         status=OutboundMail.Status.QUEUED, created_at__lt=current - STALE_QUEUED_AFTER
     )
     return list(
-        OutboundMail.objects.filter(due).order_by("created_at").values_list("pk", flat=True)[
-            :SWEEP_BATCH
-        ]
+        OutboundMail.objects.filter(due)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
 
 
