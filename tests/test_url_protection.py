@@ -100,8 +100,6 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "servicedesk:attachment_download": lambda d: {"pk": d.attachment.pk},
     "servicedesk:mailbox_edit": lambda d: {"pk": d.mailbox.pk},
     "servicedesk:mailbox_test": lambda d: {"pk": d.mailbox.pk},
-    "servicedesk:mailbox_edit": lambda d: {"pk": d.mailbox.pk},
-    "servicedesk:mailbox_test": lambda d: {"pk": d.mailbox.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}
