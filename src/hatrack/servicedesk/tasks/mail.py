@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from hatrack.core.schedule import every
-from hatrack.servicedesk.mail import outbound
+from hatrack.servicedesk.mail import imap, outbound
 
 
 @task()
@@ -19,3 +19,14 @@ def retry_outbound_mail() -> int:
 
 
 every(300, retry_outbound_mail, name="servicedesk.retry_outbound_mail")
+
+
+@task()
+def poll_mailboxes() -> int:
+    """One round on every active mailbox; returns how many new messages were recorded.
+
+    Safe to run twice: a message taken before is a no-op (see mail/imap.py)."""
+    return sum(report.recorded for report in imap.poll_active_mailboxes())
+
+
+every(60, poll_mailboxes, name="servicedesk.poll_mailboxes")
