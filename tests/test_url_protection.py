@@ -100,6 +100,15 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "servicedesk:attachment_download": lambda d: {"pk": d.attachment.pk},
     "servicedesk:mailbox_edit": lambda d: {"pk": d.mailbox.pk},
     "servicedesk:mailbox_test": lambda d: {"pk": d.mailbox.pk},
+    "servicedesk:queue_edit": lambda d: {"pk": d.queue.pk},
+    "servicedesk:category_create": lambda d: {"pk": d.queue.pk},
+    "servicedesk:category_edit": lambda d: {"pk": d.category.pk},
+    "servicedesk:team_edit": lambda d: {"pk": d.team.pk},
+    "servicedesk:rule_list": lambda d: {"pk": d.queue.pk},
+    "servicedesk:rule_create": lambda d: {"pk": d.queue.pk},
+    "servicedesk:rule_edit": lambda d: {"pk": d.rule.pk},
+    "servicedesk:rule_move": lambda d: {"pk": d.rule.pk},
+    "servicedesk:rule_delete": lambda d: {"pk": d.rule.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from hatrack.core import audit
 from hatrack.core.permissions import can
@@ -44,14 +44,12 @@ def _require_manager(by: User) -> None:
         raise ValidationError("Only technology leaders can change teams.")
 
 
-def eligible_members() -> list[User]:
+def eligible_members() -> QuerySet[User]:
     """Accounts that may sit on a team: active technicians and technology leaders."""
     from hatrack.accounts.models import User
 
-    return list(
-        User.objects.filter(is_active=True, role__in=WORKER_ROLES).order_by(
-            "last_name", "first_name", "username"
-        )
+    return User.objects.filter(is_active=True, role__in=WORKER_ROLES).order_by(
+        "last_name", "first_name", "username"
     )
 
 
