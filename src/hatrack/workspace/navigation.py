@@ -27,17 +27,21 @@ class Hat:
 
 HATS: tuple[Hat, ...] = (
     Hat("home", "Home", "home", "home.view", "workspace"),
+    Hat("help", "Get help", "portal:home", "servicedesk.request", "workspace"),
     Hat("people", "People", "directory:person_list", "directory.view", "district"),
     Hat("sites", "Sites", "directory:site_list", "directory.view", "district"),
     Hat("departments", "Departments", "directory:department_list", "directory.view", "district"),
+    Hat("tickets", "Tickets", "servicedesk:queue", "servicedesk.view", "servicedesk"),
     Hat(
+        "knowledge", "Knowledge base", "servicedesk:article_list", "knowledge.write", "servicedesk"
+    ),
+    Hat("metrics", "Metrics", "servicedesk:metrics", "servicedesk.metrics", "servicedesk"),
+    Hat(
+        "desk_settings",
+        "Desk settings",
+        "servicedesk:settings",
+        "servicedesk.manage",
         "servicedesk",
-        "Service desk",
-        "hats:servicedesk",
-        "hats.view",
-        "hats",
-        "Tickets from the staff portal, email and the API, with queues for every department, "
-        "SLAs on the school calendar, a knowledge base and metrics.",
     ),
     Hat(
         "devices",
@@ -106,7 +110,13 @@ HATS: tuple[Hat, ...] = (
     Hat("tasks", "Background work", "tasks:list", "tasks.view", "admin"),
 )
 
-GROUP_LABELS = {"workspace": "", "district": "District", "hats": "Hats", "admin": "Administration"}
+GROUP_LABELS = {
+    "workspace": "",
+    "district": "District",
+    "servicedesk": "Service desk",
+    "hats": "Hats",
+    "admin": "Administration",
+}
 
 
 def hat(key: str) -> Hat:
@@ -115,19 +125,25 @@ def hat(key: str) -> Hat:
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     """The navigation groups this user may see, with the current section marked."""
-    path = request.path
+    visible = [(h, reverse(h.url_name)) for h in HATS if can(request.user, h.action)]
+    current = current_url(request.path, [url for _, url in visible])
     groups: list[dict[str, object]] = []
     for group, label in GROUP_LABELS.items():
-        items = []
-        for h in HATS:
-            if h.group != group or not can(request.user, h.action):
-                continue
-            url = reverse(h.url_name)
-            current = path == url if url == "/" else path.startswith(url)
-            items.append({"label": h.label, "url": url, "current": current})
+        items = [
+            {"label": h.label, "url": url, "current": url == current}
+            for h, url in visible
+            if h.group == group
+        ]
         if items:
             groups.append({"label": label, "items": items})
     return groups
+
+
+def current_url(path: str, urls: list[str]) -> str | None:
+    """The navigation entry the page belongs to: the longest URL the path starts with
+    (/servicedesk/metrics/ is under Metrics, not under Tickets at /servicedesk/)."""
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matches, key=len, default=None)
 
 
 def district_name() -> str:

@@ -16,7 +16,8 @@ SEARCH_SOURCES = (directory.search_people, directory.search_sites, directory.sea
 def home(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "directory.view"):
         hats = [h for h in HATS if h.coming and can(request.user, h.action)]
-        return render(request, "workspace/home_staff.html", {"hats": hats})
+        context = {"hats": hats, "my_tickets": dashboard.my_recent_requests(request.user)}
+        return render(request, "workspace/home_staff.html", context)
     return render(request, "workspace/home.html", dashboard.home_context())
 
 

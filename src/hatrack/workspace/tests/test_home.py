@@ -106,7 +106,19 @@ def test_staff_get_a_simple_home_without_directory_numbers(staff_client):
     assert "What you can do here" in body
     assert "summary" not in response.context
     assert reverse("directory:person_list") not in body
-    assert reverse("hats:servicedesk") in body
+    assert reverse("portal:ticket_create") in body
+    assert "You have not asked for help yet" in body
+
+
+def test_staff_see_their_latest_requests_on_home(staff, staff_client):
+    from hatrack.servicedesk.tests.factories import make_ticket
+
+    small_district()
+    mine = make_ticket(requester=None, created_by=staff, subject="Printer jams")
+    make_ticket(subject="Someone else's request")
+    body = staff_client.get(HOME).content.decode()
+    assert f"{mine.reference} Printer jams" in body
+    assert "Someone else" not in body
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_home(client):
