@@ -109,6 +109,10 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "servicedesk:rule_edit": lambda d: {"pk": d.rule.pk},
     "servicedesk:rule_move": lambda d: {"pk": d.rule.pk},
     "servicedesk:rule_delete": lambda d: {"pk": d.rule.pk},
+    "servicedesk:sla_edit": lambda d: {"pk": d.sla_policy.pk},
+    "directory:site_hours_edit": lambda d: {"site_pk": d.site.pk},
+    "directory:closure_edit": lambda d: {"pk": d.closure.pk},
+    "directory:closure_delete": lambda d: {"pk": d.closure.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}

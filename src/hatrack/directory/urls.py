@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hatrack.directory.views import departments, district, imports, people, sites
+from hatrack.directory.views import calendar, departments, district, imports, people, sites
 
 app_name = "directory"
 
@@ -24,4 +24,11 @@ urlpatterns = [
     path("imports/new/", imports.import_create, name="import_create"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/hours/", calendar.working_hours_edit, name="working_hours_edit"),
+    path("calendar/hours/site/", calendar.site_hours_choose, name="site_hours_choose"),
+    path("calendar/hours/sites/<int:site_pk>/", calendar.site_hours_edit, name="site_hours_edit"),
+    path("calendar/closures/new/", calendar.closure_create, name="closure_create"),
+    path("calendar/closures/<int:pk>/edit/", calendar.closure_edit, name="closure_edit"),
+    path("calendar/closures/<int:pk>/delete/", calendar.closure_delete, name="closure_delete"),
 ]
