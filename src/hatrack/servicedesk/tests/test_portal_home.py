@@ -232,3 +232,15 @@ def test_my_tickets_says_how_to_start_when_there_are_none(client_for, asker, que
 def test_the_subject_can_be_carried_over_from_an_article(client_for, asker, queue):
     page = client_for(asker).get(HOME + "?subject=Printer+jams").content.decode()
     assert 'value="Printer jams"' in page
+
+
+def test_a_refused_request_shows_suggestions_for_its_subject_without_javascript(
+    client_for, asker, queue
+):
+    from hatrack.servicedesk.services.knowledge import create_article
+
+    create_article(
+        by=None, title="Projector shows no picture", body="Check the input.", published=True
+    )
+    response = ask(client_for(asker), queue=queue.pk, site="not-a-site")
+    assert "These answers might help" in response.content.decode()

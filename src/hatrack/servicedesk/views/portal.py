@@ -68,9 +68,27 @@ def my_tickets_page(request: HttpRequest, *, size: int) -> Any:
     return page
 
 
-def render_home(request: HttpRequest, form: TicketRequestForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "page": my_tickets_page(request, size=HOME_TICKETS)}
-    return render(request, "servicedesk/portal_home.html", context, status=status)
+def suggestion_rows(request: HttpRequest, subject: str) -> list[dict[str, Any]]:
+    """Articles for the subject, each linking to the article as reached from a suggestion."""
+    subject = " ".join(subject.split())[:200]
+    rows = knowledge_search.suggest_articles(acting_user(request), subject) if subject else []
+    for row in rows:
+        url = reverse("portal:article_detail", kwargs={"slug": row["slug"]})
+        row["url"] = suggestion_url(url, subject)
+    return rows
+
+
+def render_home(request: HttpRequest, form: TicketRequestForm) -> HttpResponse:
+    """The front page. When the form comes back with a subject (an error, or the queue
+    changed without JavaScript), the suggestions for it show too, script or not."""
+    subject = form.data.get("subject", "") if form.is_bound else form.initial.get("subject", "")
+    context = {
+        "form": form,
+        "page": my_tickets_page(request, size=HOME_TICKETS),
+        "suggestions": suggestion_rows(request, str(subject or "")),
+        "subject": subject,
+    }
+    return render(request, "servicedesk/portal_home.html", context)
 
 
 @requires("servicedesk.request")
@@ -116,7 +134,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                 f"Thanks, your request is {ticket.reference}. Replies will appear on this page.",
             )
             return redirect("portal:ticket_detail", pk=ticket.pk)
-    return render_home(request, form, status=200)
+    return render_home(request, form)
 
 
 @requires("servicedesk.request")
@@ -141,11 +159,6 @@ def category_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def suggestions(request: HttpRequest) -> HttpResponse:
     """Published articles that may answer the subject being typed (an htmx partial)."""
-    subject = request.GET.get("subject", "")
-    subject = " ".join(subject.split())[:200]
-    rows = knowledge_search.suggest_articles(acting_user(request), subject)
-    for row in rows:
-        url = reverse("portal:article_detail", kwargs={"slug": row["slug"]})
-        row["url"] = suggestion_url(url, subject)
-    context = {"suggestions": rows, "subject": subject}
+    subject = " ".join(request.GET.get("subject", "").split())[:200]
+    context = {"suggestions": suggestion_rows(request, subject), "subject": subject}
     return render(request, "servicedesk/portal_suggestions.html", context)

@@ -71,7 +71,6 @@ def render_ticket(
     *,
     reply_form: ReplyForm | None = None,
     rating_form: RatingForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     user = acting_user(request)
     requester = is_requester(ticket, user)
@@ -92,7 +91,7 @@ def render_ticket(
         "rating_form": rating_form or RatingForm(),
         "can_rate": rating is None and can_rate(ticket, user),
     }
-    return render(request, "servicedesk/portal_ticket_detail.html", context, status=status)
+    return render(request, "servicedesk/portal_ticket_detail.html", context)
 
 
 @requires("servicedesk.request")
