@@ -113,6 +113,14 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "directory:site_hours_edit": lambda d: {"site_pk": d.site.pk},
     "directory:closure_edit": lambda d: {"pk": d.closure.pk},
     "directory:closure_delete": lambda d: {"pk": d.closure.pk},
+    "portal:ticket_detail": lambda d: {"pk": d.ticket.pk},
+    "portal:ticket_reply": lambda d: {"pk": d.ticket.pk},
+    "portal:ticket_fixed": lambda d: {"pk": d.ticket.pk},
+    "portal:ticket_rate": lambda d: {"pk": d.ticket.pk},
+    "portal:article_detail": lambda d: {"slug": d.article.slug},
+    "portal:deflect": lambda d: {"slug": d.article.slug},
+    "servicedesk:article_edit": lambda d: {"pk": d.article.pk},
+    "servicedesk:article_publish": lambda d: {"pk": d.article.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}
