@@ -53,11 +53,12 @@ def people_per_site_chart(summary: dict[str, Any]) -> dict[str, Any] | None:
 
 def my_recent_requests(user: Any) -> list[dict[str, Any]]:
     """The latest tickets a staff member asked for, for their home page (one query)."""
-    rows = list(
-        tickets_visible_to(user)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in tickets_visible_to(user)
         .order_by("-updated_at", "-id")
         .values("id", "subject", "status", "updated_at")[:RECENT_REQUESTS]
-    )
+    ]
     labels = dict(Ticket.Status.choices)
     for row in rows:
         row["reference"] = format_reference(row["id"])
