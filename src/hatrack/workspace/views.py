@@ -6,6 +6,7 @@ from django.shortcuts import render
 from hatrack.core import search as core_search
 from hatrack.core.permissions import can, requires
 from hatrack.directory import queries as directory
+from hatrack.servicedesk.search_sources import sources_for as servicedesk_sources
 from hatrack.workspace import dashboard
 from hatrack.workspace.navigation import HATS, hat
 
@@ -24,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @requires("search.use")
 def search(request: HttpRequest) -> HttpResponse:
     query = core_search.clean_query(request.GET.get("q"))
-    groups = core_search.search(query, SEARCH_SOURCES)
+    sources = [*SEARCH_SOURCES, *servicedesk_sources(request.user)]
+    groups = core_search.search(query, sources)
     context = {"search_query": query, "groups": groups, "searched": bool(query)}
     return render(request, "workspace/search.html", context)
 
