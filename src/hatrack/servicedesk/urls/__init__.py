@@ -2,7 +2,7 @@
 knowledge base, metrics and the desk's settings. The staff portal lives under /help/
 (`urls.portal`, its own namespace)."""
 
-from hatrack.servicedesk.urls import attachments, desk, knowledge, mail, metrics, settings
+from hatrack.servicedesk.urls import attachments, desk, knowledge, mail, metrics, settings, sla
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *settings.urlpatterns,
     *mail.urlpatterns,
     *attachments.urlpatterns,
+    *sla.urlpatterns,
 ]
