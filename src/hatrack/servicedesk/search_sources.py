@@ -22,6 +22,8 @@ from hatrack.servicedesk.queries import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from hatrack.accounts.models import User
 
 STATUS_LABELS = dict(Ticket.Status.choices)
@@ -35,9 +37,11 @@ TICKET_COLUMNS = (
 )
 
 
-def sources_for(user: User) -> list[Source]:
+def sources_for(user: User | AnonymousUser) -> list[Source]:
     """The service desk sources this user may search."""
     sources: list[Source] = []
+    if not user.is_authenticated:
+        return sources
     if can(user, "servicedesk.view"):
         sources.append(lambda text, limit: search_tickets(user, text, limit))
     if can(user, "knowledge.read"):
