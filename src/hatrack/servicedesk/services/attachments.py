@@ -13,12 +13,15 @@ are only ever served as downloads (see views/attachments.py).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
+import time
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FILES = 10
 MAX_NAME_LENGTH = 120
+ATTACHMENT_FOLDER = "attachments"
+ORPHAN_AGE = datetime.timedelta(days=1)
 
 # What people attach to help requests: screenshots, photos, documents, logs. No HTML, SVG,
 # scripts, executables or archives: they could carry active content, and nobody needs
@@ -203,3 +208,41 @@ def add_attachment(
     attachment.save()
     audit.record_create(attachment, by=by)
     return attachment
+
+
+def remove_orphan_files(*, older_than: datetime.timedelta = ORPHAN_AGE) -> int:
+    """Delete stored files no attachment points to, older than `older_than`; returns how
+    many. A file is written before the transaction that records it commits, so a rolled
+    back message (a crash, a refused reply) can leave its file behind; this sweep keeps
+    such leftovers from filling the disk. Young files are left alone: their transaction
+    may still be running. Only for storage on the local file system."""
+    root = Path(settings.MEDIA_ROOT) / ATTACHMENT_FOLDER
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for batch in _batches(_old_files(root, cutoff), 500):
+        names = {str(path.relative_to(settings.MEDIA_ROOT)): path for path in batch}
+        known = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+        for name, path in names.items():
+            if name not in known:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _old_files(root: Path, cutoff: float) -> Iterator[Path]:
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            yield path
+
+
+def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
+    batch: list[Path] = []
+    for path in paths:
+        batch.append(path)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -140,3 +140,25 @@ def test_a_message_of_another_ticket_cannot_carry_the_file(ticket, queue, teache
     with pytest.raises(ValidationError, match="another ticket"):
         attach(ticket, message=message)
     assert not Attachment.objects.exists()
+
+
+def test_a_day_old_file_no_attachment_records_is_swept_away(ticket, settings):
+    import os
+    import time
+    from pathlib import Path
+
+    from hatrack.servicedesk.services.attachments import remove_orphan_files
+
+    kept = attach(ticket)
+    folder = Path(settings.MEDIA_ROOT) / "attachments" / "2026" / "11"
+    folder.mkdir(parents=True, exist_ok=True)
+    orphan, fresh = folder / "orphan.png", folder / "fresh.png"
+    orphan.write_bytes(PNG)
+    fresh.write_bytes(PNG)
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(orphan, (day_ago, day_ago))
+    os.utime(kept.file.path, (day_ago, day_ago))
+    assert remove_orphan_files() == 1
+    assert not orphan.exists()
+    assert fresh.exists()  # its transaction may still be running
+    assert Path(kept.file.path).exists()
