@@ -50,9 +50,10 @@ def set_working_hours(*, site: Site | None, week: WeekHours | None, by: User | N
     wanted = dict(week or {})
     _check_week(wanted)
     with transaction.atomic():
-        current = {
-            row.weekday: row for row in WorkingHours.objects.select_for_update().filter(site=site)
-        }
+        # Ordered by weekday alone: the model's ordering joins the nullable site, and
+        # PostgreSQL refuses FOR UPDATE on an outer join.
+        rows = WorkingHours.objects.select_for_update().filter(site=site).order_by("weekday")
+        current = {row.weekday: row for row in rows}
         for weekday, row in current.items():
             if weekday not in wanted:
                 audit.record_delete(row, by=by)
