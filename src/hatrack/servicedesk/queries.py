@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.core.lists import Page, keyset_page
@@ -279,7 +280,10 @@ def present_queue_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     now = timezone.now()
     zone = timezone.get_current_timezone()
     today = now.astimezone(zone).date()
+    # One reverse() for the page, not one per row: URL resolution shows in a 50-row table.
+    url = reverse("servicedesk:ticket_detail", args=[0]).removesuffix("0/")
     for row in rows:
+        row["url"] = f"{url}{row['id']}/"
         row["reference"] = format_reference(row["id"])
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["priority_label"] = PRIORITY_LABELS.get(row["priority"], row["priority"])
