@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import TruncWeek
+from django.db import connection
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from hatrack.directory.models import Site
@@ -29,6 +29,7 @@ from hatrack.servicedesk.metrics.period import Period
 from hatrack.servicedesk.models import (
     Category,
     Deflection,
+    Queue,
     SatisfactionRating,
     Ticket,
     TicketQuerySet,
@@ -43,6 +44,7 @@ BACKLOG_BUCKETS = (
     ("Over 30 days", 30, None),
 )
 CHANNEL_LABELS = dict(Ticket.Channel.choices)
+OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.DONE_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class Scope:
             qs = qs.filter(site=self.site)
         return qs
 
+    def open_now(self) -> TicketQuerySet:
+        """The tickets open now. Naming each open status, and every queue when no queue
+        is chosen, lets the database seek the (queue, status) index instead of reading
+        every ticket ever filed."""
+        qs = self.tickets().filter(status__in=OPEN_STATUSES)
+        if self.queue is None:
+            qs = qs.filter(queue__in=Queue.objects.values("pk"))
+        return qs
+
     def opened(self) -> TicketQuerySet:
         """The tickets opened in the period: a range seek on `ticket_created_idx`."""
         return self.tickets().filter(
@@ -69,8 +80,8 @@ class Scope:
         )
 
 
-def _duration(end: str) -> ExpressionWrapper[CombinedExpression]:
-    return ExpressionWrapper(F(end) - F("created_at"), output_field=DurationField())
+def _duration(end: str) -> percentiles.Seconds:
+    return percentiles.Seconds(end, "created_at")
 
 
 FIRST_RESPONSE = "first_response_at"
@@ -116,7 +127,7 @@ def summary(scope: Scope) -> dict[str, Any]:
     times = {}
     for end, count_key in ((FIRST_RESPONSE, "responded"), (RESOLUTION, "resolved")):
         if percentiles.in_database():
-            found = {f: figures.pop(f"{end}:{f}") for f in FRACTIONS}
+            found = {f: percentiles.as_duration(figures.pop(f"{end}:{f}")) for f in FRACTIONS}
         else:
             done = scope.opened().filter(**{f"{end}__isnull": False})
             found = percentiles.by_ranks(done, _duration(end), figures[count_key], FRACTIONS)
@@ -130,18 +141,59 @@ def summary(scope: Scope) -> dict[str, Any]:
     return figures
 
 
+def _whole_hour_zone(period: Period) -> bool:
+    """Is the zone's offset from UTC whole hours at both ends of the period (every US
+    zone; not India's or Newfoundland's)? Then UTC hours map to local days exactly."""
+    return all(
+        (moment.utcoffset() or datetime.timedelta()) % datetime.timedelta(hours=1)
+        == datetime.timedelta()
+        for moment in (period.start, period.end)
+    )
+
+
+def _opened_per_local_day(scope: Scope) -> dict[datetime.date, int]:
+    """Tickets opened per local day. SQLite groups by UTC hour with its own strftime
+    (Django's time-zone-aware truncation there runs Python for every row), and Python
+    moves each hour to its local day; PostgreSQL truncates in the zone itself."""
+    zone = scope.period.zone
+    if connection.vendor == "postgresql" or not _whole_hour_zone(scope.period):
+        rows = (
+            scope.opened()
+            .annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values("day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        return {row["day"]: row["n"] for row in rows}
+    hours = (
+        scope.opened()
+        .annotate(
+            hour=Func(
+                Value("%Y-%m-%d %H"), F("created_at"), function="strftime", output_field=CharField()
+            )
+        )
+        .values("hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    days: dict[datetime.date, int] = {}
+    for row in hours:
+        text = row["hour"]  # "2025-03-09 04", UTC; slicing is far quicker than strptime
+        moment = datetime.datetime(
+            int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), tzinfo=datetime.UTC
+        )
+        day = moment.astimezone(zone).date()
+        days[day] = days.get(day, 0) + row["n"]
+    return days
+
+
 def weekly(scope: Scope) -> list[dict[str, Any]]:
     """Tickets opened each week (Monday to Sunday, local time), every week of the
     period listed, empty weeks as 0."""
-    zone = scope.period.zone
-    rows = (
-        scope.opened()
-        .annotate(week=TruncWeek("created_at", tzinfo=zone))
-        .values("week")
-        .annotate(n=Count("id"))
-        .order_by("week")
-    )
-    counts = {row["week"].astimezone(zone).date(): row["n"] for row in rows}
+    counts: dict[datetime.date, int] = {}
+    for day, n in _opened_per_local_day(scope).items():
+        monday = day - datetime.timedelta(days=day.weekday())
+        counts[monday] = counts.get(monday, 0) + n
     first = scope.period.first - datetime.timedelta(days=scope.period.first.weekday())
     weeks, day = [], first
     while day <= scope.period.last:
@@ -209,7 +261,7 @@ def backlog(scope: Scope) -> list[dict[str, Any]]:
         if older is not None:
             condition &= Q(created_at__gt=now - datetime.timedelta(days=older))
         aggregates[f"bucket{n}"] = Count("id", filter=condition)
-    counts = scope.tickets().open().aggregate(**aggregates)
+    counts = scope.open_now().aggregate(**aggregates)
     return [
         {"label": label, "tickets": counts[f"bucket{n}"]}
         for n, (label, _, _) in enumerate(BACKLOG_BUCKETS)
@@ -220,7 +272,7 @@ def workload(scope: Scope) -> list[dict[str, Any]]:
     """Per technician: open tickets now, and tickets of the period they resolved."""
     from hatrack.accounts.models import User
 
-    open_now = dict(_grouped(scope.tickets().open().filter(assignee__isnull=False), "assignee"))
+    open_now = dict(_grouped(scope.open_now().filter(assignee__isnull=False), "assignee"))
     done = scope.opened().filter(resolved_at__isnull=False, assignee__isnull=False)
     resolved = dict(_grouped(done, "assignee"))
     people = {u.pk: str(u) for u in User.objects.filter(pk__in={*open_now, *resolved})}

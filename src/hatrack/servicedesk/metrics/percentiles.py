@@ -16,8 +16,30 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, DurationField, Expression, F, QuerySet, Window
+from django.db.models import Aggregate, Expression, F, FloatField, Func, QuerySet, Window
 from django.db.models.functions import RowNumber
+
+
+class Seconds(Func):
+    """Seconds from the `start` column to the `end` column, as a float, computed by the
+    database itself (SQLite's julianday, PostgreSQL's EXTRACT(EPOCH)): Django's own
+    duration arithmetic on SQLite calls back into Python for every row."""
+
+    output_field = FloatField()
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision)"
+    arg_joiner = " - "
+
+    def __init__(self, end: str, start: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
 
 class PercentileCont(Aggregate):
@@ -26,7 +48,7 @@ class PercentileCont(Aggregate):
     function = "percentile_cont"
     name = "PercentileCont"
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
+    output_field = FloatField()
 
     def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
         if not 0 <= fraction <= 1:
@@ -47,10 +69,13 @@ def ranks(count: int, fraction: float) -> tuple[int, int, float]:
     return low + 1, min(low + 2, count), position - low
 
 
-def interpolate(
-    low: datetime.timedelta, high: datetime.timedelta, weight: float
-) -> datetime.timedelta:
-    return low + (high - low) * weight
+def as_duration(seconds: float | None) -> datetime.timedelta | None:
+    """Seconds as a duration, to the millisecond (None stays None)."""
+    return None if seconds is None else datetime.timedelta(seconds=round(seconds, 3))
+
+
+def interpolate(low: float, high: float, weight: float) -> datetime.timedelta | None:
+    return as_duration(low + (high - low) * weight)
 
 
 def by_ranks(
@@ -63,7 +88,8 @@ def by_ranks(
     wanted = {fraction: ranks(count, fraction) for fraction in fractions}
     needed = sorted({r for low, high, _ in wanted.values() for r in (low, high)})
     rows = (
-        queryset.annotate(duration=duration)
+        queryset.order_by()
+        .annotate(duration=duration)
         .filter(duration__isnull=False)
         .annotate(rank=Window(RowNumber(), order_by=[F("duration").asc(), F("id").asc()]))
         .filter(rank__in=needed)
