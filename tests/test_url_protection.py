@@ -121,6 +121,18 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "portal:deflect": lambda d: {"slug": d.article.slug},
     "servicedesk:article_edit": lambda d: {"pk": d.article.pk},
     "servicedesk:article_publish": lambda d: {"pk": d.article.pk},
+    "servicedesk:ticket_detail": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_changes": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_canned": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_reply": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_update": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_status": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_merge": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:ticket_split": lambda d: {"pk": d.ticket.pk},
+    "servicedesk:canned_edit": lambda d: {"pk": d.canned.pk},
+    "servicedesk:canned_delete": lambda d: {"pk": d.canned.pk},
+    "servicedesk:saved_view_rename": lambda d: {"pk": d.saved_view.pk},
+    "servicedesk:saved_view_delete": lambda d: {"pk": d.saved_view.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}

@@ -45,7 +45,7 @@ def rows(page):
 def test_technician_triages_by_keyboard_takes_two_tickets_replies_and_resolves(
     page, signed_in, screenshot, desk
 ):
-    technician, tickets = desk
+    technician, _tickets = desk
     signed_in(page, technician)
     page.goto(reverse("servicedesk:queue"))
     expect(rows(page)).to_have_count(4)
