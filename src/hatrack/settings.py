@@ -184,6 +184,16 @@ HATRACK_BASE_URL = env.str("HATRACK_BASE_URL", default="http://127.0.0.1:8000")
 HATRACK_MAIL_STUDENTS = env.bool("HATRACK_MAIL_STUDENTS", default=False)
 # Loop protection: at most this many notifications to one address per hour.
 HATRACK_MAIL_HOURLY_LIMIT = env.int("HATRACK_MAIL_HOURLY_LIMIT", default=30)
+# Incoming mail: messages over this size are rejected whole (with a notice to a person,
+# never to automatic mail), and more than the loop limit per sender per hour is ignored.
+HATRACK_MAIL_MAX_BYTES = env.int("HATRACK_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+HATRACK_MAIL_LOOP_LIMIT = env.int("HATRACK_MAIL_LOOP_LIMIT", default=20)
+# Ticket attachments (portal, mail, API): the size of one file and how many per message.
+HATRACK_ATTACHMENT_MAX_BYTES = env.int("HATRACK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+HATRACK_ATTACHMENTS_PER_MESSAGE = env.int("HATRACK_ATTACHMENTS_PER_MESSAGE", default=10)
+# A requester's reply reopens a resolved ticket within this many days; later it starts
+# a new ticket that names the old one.
+SERVICEDESK_REOPEN_DAYS = env.int("SERVICEDESK_REOPEN_DAYS", default=7)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {
