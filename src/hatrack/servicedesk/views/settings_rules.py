@@ -163,8 +163,8 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "servicedesk/settings_rule_form.html", context)
 
 
-@require_POST
 @requires("servicedesk.manage")
+@require_POST
 def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a rule one place up or down (`direction`), then back to the list."""
     rule = get_object_or_404(AutomationRule, pk=pk)
@@ -172,8 +172,8 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("servicedesk:rule_list", pk=rule.queue_id)
 
 
-@require_POST
 @requires("servicedesk.manage")
+@require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(AutomationRule, pk=pk)
     queue_id, name = rule.queue_id, rule.name
