@@ -25,6 +25,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "hatrack.directory.demo",
     "hatrack.accounts.demo",
+    "hatrack.servicedesk.demo",
 ]
 SEED = 1874
 # Marks the demo district, so --fresh never erases a real district's data.
