@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from hatrack.core import audit
 from hatrack.core.permissions import can
 from hatrack.servicedesk.models import CannedResponse, Category, Queue, SavedView, Team, Ticket
+from hatrack.servicedesk.services import sla
 from hatrack.servicedesk.services.rules import event, locked, require_changeable, require_worker
 
 if TYPE_CHECKING:
@@ -108,6 +110,8 @@ def update_ticket_fields(
         events = _field_events(ticket, before, by)
         if not events:
             return ticket
+        if (priority, ticket.category_id) != (before["priority"], before["category"]):
+            sla.reapply_policy(ticket, timezone.now())  # targets follow priority and category
         ticket.save()
         for entry in events:
             entry.save()
