@@ -31,6 +31,7 @@ HATS: tuple[Hat, ...] = (
     Hat("people", "People", "directory:person_list", "directory.view", "district"),
     Hat("sites", "Sites", "directory:site_list", "directory.view", "district"),
     Hat("departments", "Departments", "directory:department_list", "directory.view", "district"),
+    Hat("calendar", "School calendar", "directory:calendar", "directory.view", "district"),
     Hat("tickets", "Tickets", "servicedesk:queue", "servicedesk.view", "servicedesk"),
     Hat(
         "knowledge", "Knowledge base", "servicedesk:article_list", "knowledge.write", "servicedesk"
