@@ -21,12 +21,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from hatrack.core import audit
 from hatrack.core.permissions import can
 from hatrack.directory.models import Person, Site
 from hatrack.servicedesk.mail.outbound import Draft, queue_drafts
 from hatrack.servicedesk.models import AutomationRule, Category, Queue, Tag, Team, Ticket
+from hatrack.servicedesk.services import sla
 from hatrack.servicedesk.services.rules import WORKER_ROLES, event
 from hatrack.servicedesk.services.teams import route_to_team
 
@@ -196,6 +198,8 @@ def apply_rules(ticket: Ticket, by: User | None) -> list[AutomationRule]:
 def _apply_rule(ticket: Ticket, rule: AutomationRule, by: User | None) -> None:
     before = audit.snapshot(ticket)
     done = _apply_actions(ticket, rule)
+    if (ticket.priority, ticket.category_id) != (before["priority"], before["category"]):
+        sla.reapply_policy(ticket, timezone.now())  # an urgent rule brings urgent targets
     ticket.save()
     AutomationRule.objects.filter(pk=rule.pk).update(times_matched=F("times_matched") + 1)
     event(ticket, None, f'Rule "{rule.name}" applied: {"; ".join(done)}.').save()

@@ -44,3 +44,27 @@ def test_raising_the_priority_moves_the_due_times_to_the_urgent_policy(
     assert ticket.sla_policy == urgent
     assert ticket.first_response_due == dt.datetime(2026, 11, 2, 9, 30, tzinfo=CHICAGO)
     assert ticket.resolution_due == dt.datetime(2026, 11, 2, 11, tzinfo=CHICAGO)
+
+
+def test_a_rule_that_raises_the_priority_brings_the_urgent_targets(queue, teacher, asker):
+    from hatrack.servicedesk.models import AutomationRule
+
+    SlaPolicy.objects.create(
+        name="Normal", queue=queue, first_response_minutes=240, resolution_minutes=2400
+    )
+    urgent = SlaPolicy.objects.create(
+        name="Urgent", queue=queue, priority="urgent", first_response_minutes=30,
+        resolution_minutes=120,
+    )  # fmt: skip
+    AutomationRule.objects.create(
+        queue=queue, name="No heat", conditions={"keywords": ["heat"]},
+        actions={"priority": "urgent"},
+    )  # fmt: skip
+    monday_9 = dt.datetime(2026, 11, 2, 9, tzinfo=CHICAGO)
+    with time_machine.travel(monday_9, tick=False):
+        ticket = services.open_ticket(
+            queue=queue, subject="No heat in the gym", description="", requester=teacher, by=asker
+        )
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.sla_policy) == ("urgent", urgent)
+    assert ticket.resolution_due == dt.datetime(2026, 11, 2, 11, tzinfo=CHICAGO)
