@@ -35,7 +35,9 @@ def test_every_api_operation_declares_an_action_from_the_policy():
 
 
 def test_reading_the_directory_needs_directory_view_and_writing_directory_change():
-    for method, path, _, action in api_operations(api):
+    for method, path, view, action in api_operations(api):
+        if view.__module__ != "hatrack.directory.api":
+            continue  # other apps' endpoints declare their own actions
         expected = "directory.view" if method == "GET" else "directory.change"
         assert action == expected, (method, path)
 
