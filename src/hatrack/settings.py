@@ -188,6 +188,7 @@ HATRACK_MAIL_HOURLY_LIMIT = env.int("HATRACK_MAIL_HOURLY_LIMIT", default=30)
 # never to automatic mail), and more than the loop limit per sender per hour is ignored.
 HATRACK_MAIL_MAX_BYTES = env.int("HATRACK_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 HATRACK_MAIL_LOOP_LIMIT = env.int("HATRACK_MAIL_LOOP_LIMIT", default=20)
+HATRACK_MAIL_THREAD_LOOP_LIMIT = env.int("HATRACK_MAIL_THREAD_LOOP_LIMIT", default=30)
 # Ticket attachments (portal, mail, API): the size of one file and how many per message.
 HATRACK_ATTACHMENT_MAX_BYTES = env.int("HATRACK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 HATRACK_ATTACHMENTS_PER_MESSAGE = env.int("HATRACK_ATTACHMENTS_PER_MESSAGE", default=10)

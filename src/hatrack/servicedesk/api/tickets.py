@@ -322,7 +322,11 @@ def create_message(request: HttpRequest, ticket_id: int, payload: MessageIn) -> 
     user: User = request.user  # type: ignore[assignment]
     ticket = queries.get_ticket_for(user, ticket_id)
     message = services.reply_to_ticket(
-        ticket=ticket, body=payload.body, by=user, internal=payload.internal
+        ticket=ticket,
+        body=payload.body,
+        by=user,
+        internal=payload.internal,
+        channel=Ticket.Channel.API,
     )
     row = TicketMessage.objects.filter(pk=message.pk).values(*MESSAGE_COLUMNS).get()
     return Status(201, present_message(row))

@@ -41,12 +41,18 @@ logger = logging.getLogger("hatrack.servicedesk.mail")
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_LOOP_LIMIT = 20
+DEFAULT_THREAD_LOOP_LIMIT = 30
 Outcome = InboundMail.Outcome
 NO_TEXT = "(The message had no text.)"
 
 
 def max_message_bytes() -> int:
     return int(getattr(settings, "HATRACK_MAIL_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def thread_loop_limit() -> int:
+    """Messages one ticket's thread may receive in an hour before the rest is ignored."""
+    return int(getattr(settings, "HATRACK_MAIL_THREAD_LOOP_LIMIT", DEFAULT_THREAD_LOOP_LIMIT))
 
 
 def loop_limit() -> int:
@@ -161,12 +167,22 @@ def _is_reply(parsed: ParsedMail) -> bool:
 
 
 def _loop_reason(parsed: ParsedMail) -> str | None:
+    """A loop by address (one robot writing fast) or by thread (robots behind several
+    addresses answering each other on one ticket)."""
     if not parsed.sender:
         return None
     since = timezone.now() - timedelta(hours=1)
     recent = InboundMail.objects.filter(sender=parsed.sender, received_at__gte=since).count()
     if recent >= loop_limit():
         return f"mail loop: more than {loop_limit()} messages from this address in an hour"
+    ticket = find_ticket(parsed)
+    if ticket is not None:
+        on_thread = InboundMail.objects.filter(ticket=ticket, received_at__gte=since).count()
+        if on_thread >= thread_loop_limit():
+            return (
+                f"mail loop: more than {thread_loop_limit()} messages on "
+                f"{ticket.reference} in an hour"
+            )
     return None
 
 

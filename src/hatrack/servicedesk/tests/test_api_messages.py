@@ -72,7 +72,8 @@ def test_the_requester_replies_through_the_api(asker, ticket):
 
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "reply"
-    assert TicketMessage.objects.get(ticket=ticket).author == asker
+    message = TicketMessage.objects.get(ticket=ticket)
+    assert (message.author, message.channel) == (asker, "api")
 
 
 def test_a_requester_cannot_write_an_internal_note(asker, ticket):

@@ -55,6 +55,18 @@ def test_more_than_the_hourly_limit_from_one_address_is_ignored_as_a_loop(world,
     assert results[-1].reason.startswith("mail loop")
 
 
+def test_more_than_the_hourly_limit_on_one_ticket_is_ignored_as_a_loop(world, settings):
+    settings.HATRACK_MAIL_THREAD_LOOP_LIMIT = 2
+    subject = f"Re: [{world.projector.reference}] Projector in room 12 is dark"
+    results = [
+        take(mail(subject=subject, mid=f"thread-{n}@x", body=f"n{n}"), world).mail for n in range(4)
+    ]
+    assert [r.outcome for r in results] == ["reply_added"] * 2 + ["ignored"] * 2
+    assert results[-1].reason == (
+        f"mail loop: more than 2 messages on {world.projector.reference} in an hour"
+    )
+
+
 def test_an_auto_reply_is_ignored_and_never_answered(world):
     result = take(mail(extra="Auto-Submitted: auto-replied\n"), world).mail
     assert (result.outcome, result.ticket) == ("ignored", None)

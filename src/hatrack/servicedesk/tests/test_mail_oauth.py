@@ -74,3 +74,8 @@ def test_missing_settings_are_named():
     box = mailbox("https://login.example/t", grant="")
     with pytest.raises(OAuthError, match="refresh token"):
         refresh_access_token(box)
+
+
+def test_a_token_url_over_plain_http_is_refused_unless_on_loopback():
+    with pytest.raises(OAuthError, match="must be an https:// address"):
+        refresh_access_token(mailbox("http://login.example.org/t"))
