@@ -193,11 +193,13 @@ def tools(desk: Desk, context: Any) -> None:
     )
 
 
+# Shared views beside the built-in ones ("My open", "Unassigned at my site", "Breaching
+# today", "All open"), never repeating them.
 SAVED_VIEWS = (
-    ("My open tickets", {"assignee": "me", "status": "open"}),
-    ("Unassigned", {"assignee": "none", "status": "open"}),
-    ("Breaching today", {"sla": "breaching_today"}),
-    ("Urgent", {"priority": "urgent", "status": "open"}),
+    ("Urgent and open", {"priority": "urgent", "status": "open"}),
+    ("Waiting on a vendor", {"status": "waiting_on_third_party"}),
+    ("Waiting on the requester", {"status": "waiting_on_requester"}),
+    ("Phone calls still open", {"channel": "phone", "status": "open"}),
 )
 
 

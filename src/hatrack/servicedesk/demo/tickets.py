@@ -221,6 +221,7 @@ class Generator:
             ticket["created_by_id"] = self.technician
         self._route(ticket, plan, kind)
         self._live(ticket, plan, kind, slots)
+        self._warned(ticket)
         self.batch.tickets.append(ticket)
         tags = kind.tags + (("testing-window",) if self._before_testing(created) else ())
         self.batch.tags += [(ticket["id"], name) for name in tags]
@@ -243,6 +244,19 @@ class Generator:
             ticket["first_response_due"] = add(created, policy.first_response_minutes)
             ticket["resolution_due"] = add(created, policy.resolution_minutes)
         ticket["_policy"] = policy
+
+    def _warned(self, ticket: Row) -> None:
+        """Targets that passed while the history ran were warned about then, as the SLA
+        sweep would have done; a fresh demo does not mail a backlog of stale warnings."""
+        if ticket.get("resolved_at") is not None:
+            return
+        for target, done, mark in (
+            ("first_response_due", "first_response_at", "first_response_warned_at"),
+            ("resolution_due", "resolved_at", "resolution_warned_at"),
+        ):
+            due = ticket.get(target)
+            if due is not None and ticket.get(done) is None and due <= self.now:
+                ticket[mark] = due
 
     def _drawn(self, target: int, median_share: float, spread: float) -> int:
         """Business minutes to do something whose target is `target`, about one in ten late."""
