@@ -29,11 +29,11 @@ from hatrack.servicedesk.metrics.period import Period
 from hatrack.servicedesk.models import (
     Category,
     Deflection,
-    Queue,
     SatisfactionRating,
     Ticket,
     TicketQuerySet,
 )
+from hatrack.servicedesk.queries import still_open
 
 FRACTIONS = (0.5, 0.9)
 BACKLOG_BUCKETS = (
@@ -44,7 +44,6 @@ BACKLOG_BUCKETS = (
     ("Over 30 days", 30, None),
 )
 CHANNEL_LABELS = dict(Ticket.Channel.choices)
-OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.DONE_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -65,12 +64,17 @@ class Scope:
         return qs
 
     def open_now(self) -> TicketQuerySet:
-        """The tickets open now. Naming each open status, and every queue when no queue
-        is chosen, lets the database seek the (queue, status) index instead of reading
-        every ticket ever filed."""
-        qs = self.tickets().filter(status__in=OPEN_STATUSES)
-        if self.queue is None:
-            qs = qs.filter(queue__in=Queue.objects.values("pk"))
+        """The tickets open now. `still_open()`, written exactly as the partial index
+        `ticket_open_updated_idx` is, lets the database read that index alone instead of
+        every ticket ever filed (naming the open statuses does not: SQLite's statistics
+        put a quarter of all tickets behind each status). A merged duplicate
+        is always closed (a constraint says so), so no merge test is needed here; one
+        would tempt SQLite into the merged_into index, which holds every ticket."""
+        qs = Ticket.objects.filter(still_open())
+        if self.queue is not None:
+            qs = qs.filter(queue=self.queue)
+        if self.site is not None:
+            qs = qs.filter(site=self.site)
         return qs
 
     def opened(self) -> TicketQuerySet:
