@@ -311,6 +311,14 @@ def present_queue_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def queue_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
+    """The tickets the user may see that match the queue's filters. The filters come
+    first in the SQL: SQLite tests conditions in the order written, and a subject word
+    or a status rules out most rows more cheaply than the visibility test (three
+    columns and the user's queues) does."""
+    return filter_tickets(Ticket.objects.all(), filters, user) & tickets_visible_to(user)
+
+
 def ticket_queue_page(
     user: User,
     filters: dict[str, Any],
@@ -322,7 +330,7 @@ def ticket_queue_page(
     """One keyset page of the tickets the user may see, newest activity first, filtered
     by any field (see `filter_tickets`). One query, whatever the page size (a date or
     SLA filter reads the district's time zone first)."""
-    matching = filter_tickets(tickets_visible_to(user), filters, user)
+    matching = queue_tickets(user, filters)
     ids = _page_ids(matching, after=after, before=before, size=size)
     qs = Ticket.objects.filter(pk__in=ids).values(*QUEUE_COLUMNS)
     page = keyset_page(qs, order=QUEUE_ORDER, after=after, before=before, size=size)

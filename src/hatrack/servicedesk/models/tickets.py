@@ -189,6 +189,23 @@ class Team(models.Model):
         return self.name
 
 
+# The columns of ticket_created_idx: the creation time first, then what the metrics read.
+COHORT_COLUMNS = [
+    "created_at",
+    "id",
+    "merged_into",
+    "queue",
+    "site",
+    "category",
+    "channel",
+    "assignee",
+    "first_response_at",
+    "resolved_at",
+    "first_response_due",
+    "resolution_due",
+]
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def open(self) -> TicketQuerySet:
         """Tickets still needing work: neither resolved nor closed."""
@@ -341,7 +358,9 @@ class Ticket(models.Model):
                 name="ticket_open_updated_idx",
             ),
             # Metrics count tickets by the week they came in; the SLA sweep walks due times.
-            models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
+            # Every column the metrics read of a period's tickets follows, so SQLite
+            # answers each figure from the index alone instead of a row lookup per ticket.
+            models.Index(fields=COHORT_COLUMNS, name="ticket_created_idx"),
             models.Index(
                 fields=["resolution_due"],
                 condition=Q(resolved_at__isnull=True, resolution_due__isnull=False),

@@ -55,7 +55,7 @@ def _context(request: HttpRequest, form: QueueFilterForm) -> dict[str, Any]:
     )
     page_query = request.GET.copy()
     page_query.pop("since", None)
-    rows_query = queries.filter_tickets(queries.tickets_visible_to(user), filters, user)
+    rows_query = queries.queue_tickets(user, filters)
     can_work = can(user, "servicedesk.work")
     return {
         "form": form,
