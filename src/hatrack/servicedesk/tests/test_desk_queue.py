@@ -71,6 +71,20 @@ def test_a_search_needs_every_word_in_the_subject(technician_client, queue):
     assert rows_of(technician_client.get(QUEUE, {"q": "projector flick"})) == [hit.pk]
 
 
+def test_subjects_and_filter_choices_are_escaped(technician_client, queue):
+    make_queue(name="<b>Bold</b> desk")
+    make_ticket(queue=queue, subject="<script>alert(1)</script> projector")
+    page = technician_client.get(QUEUE).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; projector" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; desk</option>" in page
+
+
+def test_the_chosen_filter_stays_selected(technician_client, queue):
+    response = technician_client.get(QUEUE, {"queue": queue.pk})
+    assert f'<option value="{queue.pk}" selected>' in response.content.decode()
+
+
 def test_searching_a_reference_opens_that_ticket(technician_client, ticket):
     response = technician_client.get(QUEUE, {"q": ticket.reference})
     assert response.status_code == 302

@@ -173,6 +173,18 @@ def test_backlog_buckets_open_tickets_by_age_whatever_the_range():
     assert [r["tickets"] for r in rows] == [1, 1, 1, 1, 1]
 
 
+def test_backlog_and_workload_leave_out_done_tickets_of_every_queue(technician):
+    first, second = make_queue(), make_queue()
+    ticket_at(NOW - 2 * D, queue=first, status=Ticket.Status.OPEN, assignee=technician)
+    ticket_at(
+        NOW - 2 * D, queue=second, status=Ticket.Status.WAITING_ON_REQUESTER, assignee=technician
+    )
+    ticket_at(NOW - 2 * D, queue=second, status=Ticket.Status.CLOSED, assignee=technician)
+    scope = figures.Scope(MARCH)
+    assert sum(r["tickets"] for r in figures.backlog(scope)) == 2
+    assert [r["open"] for r in figures.workload(scope)] == [2]
+
+
 def test_workload_counts_open_tickets_and_resolved_ones_per_technician(technician, leader):
     queue = make_queue()
     ticket_at(NOW - D, queue=queue, assignee=technician, status=Ticket.Status.OPEN)
