@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 
 from hatrack.directory.models import District, Person
@@ -51,7 +53,7 @@ def make_mail_world(queue: Queue) -> MailWorld:
         ticket=printer, body="Does it still jam?", message_id="reply-thread-1@hatrack.test"
     )
     now = timezone.now()
-    return MailWorld(
+    world = MailWorld(
         queue=queue,
         jane=jane,
         projector=ticket(123, "Projector in room 12 is dark"),
@@ -59,3 +61,9 @@ def make_mail_world(queue: Queue) -> MailWorld:
         camera=ticket(125, "Document camera", status="closed", closed_at=now, resolved_at=now),
         printer=printer,
     )
+    # Tickets were made with chosen numbers; on PostgreSQL the identity sequence does not
+    # know, and the next ticket intake opens would take one of them.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Ticket]):
+            cursor.execute(statement)
+    return world
