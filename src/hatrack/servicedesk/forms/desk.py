@@ -9,6 +9,7 @@ from django import forms
 
 from hatrack.directory.forms import FilterForm, search_field
 from hatrack.directory.models import Person
+from hatrack.servicedesk.forms.portal import cleaned_reply_files, reply_attachments_field
 from hatrack.servicedesk.models import REFERENCE_PATTERN, CannedResponse, Queue, Ticket
 from hatrack.servicedesk.queries import OPEN, SLA_STATES
 
@@ -142,10 +143,14 @@ class ReplyForm(forms.Form):
     canned = forms.TypedChoiceField(
         required=False, label="Canned response", coerce=int, empty_value=None, choices=[]
     )
+    attachments = reply_attachments_field()
 
     def __init__(self, *args: Any, canned: list[CannedResponse], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer(self, "canned", [(ANY, "Choose a response…"), *((c.pk, c.title) for c in canned)])
+
+    def clean_attachments(self) -> list[tuple[str, bytes, str]]:
+        return cleaned_reply_files(self.cleaned_data.get("attachments") or [])
 
 
 class TicketFieldsForm(forms.Form):

@@ -75,8 +75,21 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def attachments_help_text() -> str:
+    """What may be attached, for every file field of the service desk."""
+    return (
+        f"Optional. Screenshots, photos or documents up to "
+        f"{filesizeformat(max_attachment_bytes())} each ({allowed_extensions()})."
+    )
+
+
 def checked_uploads(uploads: list[Any]) -> list[CheckedFile]:
-    """Check every uploaded file before any is stored; all problems in one error.
+    """Check every uploaded file before any is stored; all problems in one error."""
+    return check_attachments(read_uploads(uploads))
+
+
+def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes, str]]:
+    """The uploaded files as (name, bytes, declared type), for `check_attachments`.
 
     A file over the size limit is refused from its declared size, unread, so a huge
     upload never sits in memory."""
@@ -89,7 +102,22 @@ def checked_uploads(uploads: list[Any]) -> list[CheckedFile]:
     ]
     if too_big:
         raise ValidationError(too_big)
-    return check_attachments([(u.name or "", u.read(), u.content_type or "") for u in uploads])
+    return [(u.name or "", u.read(), u.content_type or "") for u in uploads]
+
+
+def reply_attachments_field() -> MultipleFileField:
+    """The optional file input of a reply or note box (portal and desk alike)."""
+    return MultipleFileField(
+        label="Attach files (optional)", required=False, help_text=attachments_help_text()
+    )
+
+
+def cleaned_reply_files(uploads: list[Any]) -> list[tuple[str, bytes, str]]:
+    """Read and check a reply's uploads, so refusals show beside the field; the service
+    checks them again before writing."""
+    files = read_uploads(uploads)
+    check_attachments(files)
+    return files
 
 
 class TicketRequestForm(forms.Form):
@@ -162,10 +190,7 @@ class TicketRequestForm(forms.Form):
                 "aria-describedby": "id_subject_helptext suggestions",
             }
         )
-        self.fields["attachments"].help_text = (
-            f"Optional. Screenshots, photos or documents up to "
-            f"{filesizeformat(max_attachment_bytes())} each ({allowed_extensions()})."
-        )
+        self.fields["attachments"].help_text = attachments_help_text()
 
     def _chosen_queue(self, queues: list[Queue]) -> Queue | None:
         """The queue whose categories to offer: the one submitted, else the default."""
@@ -206,6 +231,10 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write a reply before sending it."},
     )
+    attachments = reply_attachments_field()
+
+    def clean_attachments(self) -> list[tuple[str, bytes, str]]:
+        return cleaned_reply_files(self.cleaned_data.get("attachments") or [])
 
 
 SCORE_CHOICES = [

@@ -19,7 +19,7 @@ from hatrack.servicedesk.forms.portal import RatingForm, ReplyForm
 from hatrack.servicedesk.models import Attachment, SatisfactionRating, Ticket, TicketMessage
 from hatrack.servicedesk.queries import get_ticket_for, messages_for
 from hatrack.servicedesk.services import portal as portal_services
-from hatrack.servicedesk.services import reply_to_ticket
+from hatrack.servicedesk.services.replies import reply_with_files
 from hatrack.servicedesk.services.rules import is_requester, is_worker, reopen_days
 from hatrack.servicedesk.services.satisfaction import can_rate, rate_ticket
 
@@ -104,10 +104,15 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            reply_to_ticket(ticket=ticket, body=form.cleaned_data["body"], by=acting_user(request))
+            reply_with_files(
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                by=acting_user(request),
+                files=form.cleaned_data["attachments"],
+            )
         except ValidationError as exc:
             form.add_error("body" if hasattr(exc, "error_dict") else None, _words(exc))
         else:

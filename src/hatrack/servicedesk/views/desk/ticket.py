@@ -17,8 +17,8 @@ from hatrack.core.permissions import can, requires
 from hatrack.servicedesk import queries
 from hatrack.servicedesk.forms.desk import MergeForm, ReplyForm, SplitForm, TicketFieldsForm
 from hatrack.servicedesk.models import Ticket
-from hatrack.servicedesk.services import reply_to_ticket
 from hatrack.servicedesk.services.desk import render_canned
+from hatrack.servicedesk.services.replies import reply_with_files
 from hatrack.servicedesk.views.desk.common import acting_user, error_words
 
 TEMPLATE = "servicedesk/ticket_detail.html"
@@ -138,15 +138,19 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     ticket = queries.get_ticket_for(user, pk)
     canned = list(queries.canned_responses_for(user, ticket.queue_id))
-    form = ReplyForm(request.POST, canned=canned)
+    form = ReplyForm(request.POST, request.FILES, canned=canned)
     if not form.is_valid():
         return ticket_page(request, ticket, status=400, reply_form=form)
     if "insert" in request.POST:
         return _insert_canned(request, ticket, form)
     internal = form.cleaned_data["internal"]
     try:
-        message = reply_to_ticket(
-            ticket=ticket, body=form.cleaned_data["body"], by=user, internal=internal
+        message = reply_with_files(
+            ticket=ticket,
+            body=form.cleaned_data["body"],
+            by=user,
+            files=form.cleaned_data["attachments"],
+            internal=internal,
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "body" in exc.error_dict:
