@@ -15,11 +15,7 @@ from hatrack.core.permissions import can
 from hatrack.core.search import Group, Hit, Source
 from hatrack.servicedesk.knowledge_search import search_articles
 from hatrack.servicedesk.models import Ticket
-from hatrack.servicedesk.queries import (
-    filter_tickets,
-    person_name,
-    tickets_visible_to,
-)
+from hatrack.servicedesk.queries import person_name, queue_tickets
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -51,7 +47,7 @@ def sources_for(user: User | AnonymousUser) -> list[Source]:
 
 def search_tickets(user: User, text: str, limit: int) -> Group:
     """Tickets by reference ("HT-123") or by every word in the subject, newest first."""
-    qs = filter_tickets(tickets_visible_to(user), {"q": text}, user)
+    qs = queue_tickets(user, {"q": text})
     rows: list[dict[str, Any]] = list(
         qs.order_by("-updated_at", "-id").values(*TICKET_COLUMNS)[: limit + 1]
     )

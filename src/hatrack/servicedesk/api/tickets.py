@@ -155,7 +155,7 @@ def list_tickets(
     per page, whatever its size."""
     user = request.user
     chosen = filters.model_dump(exclude={"updated_since"})
-    tickets = queries.filter_tickets(queries.tickets_visible_to(user), chosen, user)  # type: ignore[arg-type]
+    tickets = queries.queue_tickets(user, chosen)  # type: ignore[arg-type]
     if filters.updated_since is not None:
         tickets = tickets.filter(updated_at__gte=aware(filters.updated_since))
     rows = tickets.values(*ROW_COLUMNS)
