@@ -27,13 +27,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, path, reverse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.views import openapi_json
+from ninja.params import functions as param
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf, contribute_operation_callback
 
@@ -310,6 +311,29 @@ def api_operations(api: NinjaAPI) -> list[tuple[str, str, Callable[..., Any], st
 
 
 # --- Pages ----------------------------------------------------------------------------------
+
+# The error answers every app's endpoints document, by kind of operation.
+LIST_ERRORS = {400: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {422: ValidationErrorOut}
+ONE_ERRORS = {404: ErrorOut}
+
+
+def page_limit() -> Any:
+    """The `limit` query parameter of a list endpoint."""
+    return param.Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
+
+
+def page_after() -> Any:
+    """The `after` query parameter of a list endpoint (a keyset cursor)."""
+    return param.Query(None, description="The cursor from the previous page's `next` link.")
+
+
+def get_or_404(model: type[Model], pk: int) -> Any:
+    """The record, or a 404 answer."""
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def api_page(

@@ -20,17 +20,19 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.params import functions as param
 
 from hatrack.core.api import (
-    ErrorOut,
-    ValidationErrorOut,
+    LIST_ERRORS,
+    ONE_ERRORS,
+    WRITE_ERRORS,
     api_page,
     api_requires,
     error_fields,
+    get_or_404,
     json_response,
+    page_after,
+    page_limit,
 )
-from hatrack.core.lists import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from hatrack.directory import queries, services
 from hatrack.directory.models import Department, District, Person, Site
 from hatrack.directory.schemas import (
@@ -57,19 +59,6 @@ router = Router()
 
 READ = "directory.view"
 WRITE = "directory.change"
-LIST_ERRORS = {400: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {422: ValidationErrorOut}
-ONE_ERRORS = {404: ErrorOut}
-
-
-def _limit() -> Any:
-    return param.Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
-
-
-def _after() -> Any:
-    return param.Query(None, description="The cursor from the previous page's `next` link.")
-
-
 # Choice fields whose empty value the API shows as null.
 NULL_WHEN_BLANK = {
     District: ("locale",),
@@ -123,13 +112,6 @@ def _active_choice(active: bool | None) -> str:
     return "all" if active is None else ("active" if active else "inactive")
 
 
-def _get(model: type[Model], pk: int) -> Any:
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @contextmanager
 def _api_field_names(renames: Mapping[str, str]) -> Iterator[None]:
     """Service errors under the API's field names (`primary_site` -> `primary_site_id`)."""
@@ -169,8 +151,8 @@ def update_district(request: HttpRequest, payload: DistrictPatch) -> Any:
 def list_sites(
     request: HttpRequest,
     filters: Query[SiteFilters],
-    limit: int = _limit(),
-    after: str | None = _after(),
+    limit: int = page_limit(),
+    after: str | None = page_after(),
 ) -> HttpResponse:
     """Schools and offices by name, a page at a time."""
     chosen = {"q": filters.q, "kind": filters.kind, "active": _active_choice(filters.active)}
@@ -190,7 +172,7 @@ def create_site(request: HttpRequest, payload: SiteIn) -> Any:
 @router.get("/sites/{site_id}", response={200: SiteOut, **ONE_ERRORS}, tags=["sites"])
 @api_requires(READ)
 def get_site(request: HttpRequest, site_id: int) -> Any:
-    return present_site(_get(Site, site_id))
+    return present_site(get_or_404(Site, site_id))
 
 
 @router.patch(
@@ -199,7 +181,7 @@ def get_site(request: HttpRequest, site_id: int) -> Any:
 @api_requires(WRITE)
 def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
     """Change a site; `{"active": false}` closes it."""
-    site = _get(Site, site_id)
+    site = get_or_404(Site, site_id)
     values = _blank_for_null(payload.model_dump(exclude_unset=True), Site)
     site = services.update_site(site=site, by=request.user, **values)  # type: ignore[arg-type]
     return present_site(site)
@@ -224,8 +206,8 @@ def _department_values(payload: DepartmentIn | DepartmentPatch, *, partial: bool
 def list_departments(
     request: HttpRequest,
     filters: Query[DepartmentFilters],
-    limit: int = _limit(),
-    after: str | None = _after(),
+    limit: int = page_limit(),
+    after: str | None = page_after(),
 ) -> HttpResponse:
     """Departments and teams by name, a page at a time."""
     chosen = {"q": filters.q, "site": filters.site, "active": _active_choice(filters.active)}
@@ -250,7 +232,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Any:
 )
 @api_requires(READ)
 def get_department(request: HttpRequest, department_id: int) -> Any:
-    return present_department(_get(Department, department_id))
+    return present_department(get_or_404(Department, department_id))
 
 
 @router.patch(
@@ -260,7 +242,7 @@ def get_department(request: HttpRequest, department_id: int) -> Any:
 )
 @api_requires(WRITE)
 def update_department(request: HttpRequest, department_id: int, payload: DepartmentPatch) -> Any:
-    department = _get(Department, department_id)
+    department = get_or_404(Department, department_id)
     with _api_field_names(DEPARTMENT_RENAMES):
         values = _department_values(payload, partial=True)
         department = services.update_department(
@@ -293,8 +275,8 @@ def _person_values(payload: PersonIn | PersonPatch, *, partial: bool) -> dict[st
 def list_people(
     request: HttpRequest,
     filters: Query[PersonFilters],
-    limit: int = _limit(),
-    after: str | None = _after(),
+    limit: int = page_limit(),
+    after: str | None = page_after(),
 ) -> HttpResponse:
     """Students and staff by family name, then given name, a page at a time."""
     chosen = {
@@ -325,7 +307,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 @router.get("/people/{person_id}", response={200: PersonOut, **ONE_ERRORS}, tags=["people"])
 @api_requires(READ)
 def get_person(request: HttpRequest, person_id: int) -> Any:
-    return present_person(_get(Person, person_id))
+    return present_person(get_or_404(Person, person_id))
 
 
 @router.patch(
@@ -336,7 +318,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
 @api_requires(WRITE)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
     """Change a person; `{"active": false}` deactivates them (people are never deleted)."""
-    person = _get(Person, person_id)
+    person = get_or_404(Person, person_id)
     active = payload.model_dump(exclude_unset=True).get("active")
     with _api_field_names(PERSON_RENAMES), transaction.atomic():
         values = _person_values(payload, partial=True)

@@ -1,4 +1,4 @@
-"""What the service desk's endpoints share: page parameters, error shapes, lookups."""
+"""What the service desk's endpoints share beyond core.api: payload lookups, field names."""
 
 from __future__ import annotations
 
@@ -9,31 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import Http404
 from django.utils import timezone
-from ninja.params import functions as param
 
-from hatrack.core.api import ErrorOut, ValidationErrorOut, error_fields
-from hatrack.core.lists import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-
-LIST_ERRORS = {400: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {422: ValidationErrorOut}
-ONE_ERRORS = {404: ErrorOut}
-
-
-def page_limit() -> Any:
-    return param.Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
-
-
-def page_after() -> Any:
-    return param.Query(None, description="The cursor from the previous page's `next` link.")
-
-
-def get_or_404(model: type[Model], pk: int) -> Any:
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+from hatrack.core.api import error_fields
 
 
 def related(model: type[Model], pk: int | None, field: str, label: str) -> Any:

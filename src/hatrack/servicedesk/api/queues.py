@@ -12,19 +12,20 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from hatrack.core.api import api_page, api_requires, json_response
-from hatrack.directory.models import Department
-from hatrack.servicedesk import services
-from hatrack.servicedesk.api.common import (
+from hatrack.core.api import (
     LIST_ERRORS,
     ONE_ERRORS,
     WRITE_ERRORS,
-    api_field_names,
+    api_page,
+    api_requires,
     get_or_404,
+    json_response,
     page_after,
     page_limit,
-    related,
 )
+from hatrack.directory.models import Department
+from hatrack.servicedesk import services
+from hatrack.servicedesk.api.common import api_field_names, related
 from hatrack.servicedesk.models import Category, Queue
 from hatrack.servicedesk.schemas import (
     CategoryFilters,

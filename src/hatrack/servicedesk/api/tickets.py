@@ -17,19 +17,19 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from hatrack.accounts.models import User
-from hatrack.core.api import api_page, api_requires, json_response
-from hatrack.directory.models import Person, Site
-from hatrack.servicedesk import queries, services
-from hatrack.servicedesk.api.common import (
+from hatrack.core.api import (
     LIST_ERRORS,
     ONE_ERRORS,
     WRITE_ERRORS,
-    api_field_names,
-    aware,
+    api_page,
+    api_requires,
+    json_response,
     page_after,
     page_limit,
-    related,
 )
+from hatrack.directory.models import Person, Site
+from hatrack.servicedesk import queries, services
+from hatrack.servicedesk.api.common import api_field_names, aware, related
 from hatrack.servicedesk.models import (
     Category,
     Queue,
