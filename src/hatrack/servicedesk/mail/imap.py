@@ -56,18 +56,17 @@ class PollReport:
         return sum(1 for r in self.results if r.duplicate)
 
 
-def _quoted(name: str) -> str:
+def quoted(name: str) -> str:
+    """A folder name as an IMAP quoted string."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def connect(mailbox: Mailbox) -> imaplib.IMAP4:
+def connect(mailbox: Mailbox, *, timeout: float = TIMEOUT_SECONDS) -> imaplib.IMAP4:
     """An IMAP connection with the mailbox's transport security (not yet signed in)."""
     context = ssl.create_default_context()
     if mailbox.security == Mailbox.Security.SSL:
-        return imaplib.IMAP4_SSL(
-            mailbox.host, mailbox.port, ssl_context=context, timeout=TIMEOUT_SECONDS
-        )
-    conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS)
+        return imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=context, timeout=timeout)
+    conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
     if mailbox.security == Mailbox.Security.STARTTLS:
         conn.starttls(ssl_context=context)
     return conn
@@ -103,13 +102,13 @@ def sign_in(conn: imaplib.IMAP4, mailbox: Mailbox) -> None:
 
 def _select(conn: imaplib.IMAP4, mailbox: Mailbox) -> int:
     """Open the folder read-write; returns its UIDVALIDITY."""
-    status, data = conn.select(_quoted(mailbox.folder))
+    status, data = conn.select(quoted(mailbox.folder))
     if status != "OK":
         detail = data[0].decode("utf-8", "replace") if data and data[0] else "no reason given"
         raise MailboxError(f"The folder {mailbox.folder!r} could not be opened: {detail}")
     _, values = conn.response("UIDVALIDITY")
     if not values or values[0] is None:
-        _, status_data = conn.status(_quoted(mailbox.folder), "(UIDVALIDITY)")
+        _, status_data = conn.status(quoted(mailbox.folder), "(UIDVALIDITY)")
         values = re.findall(rb"UIDVALIDITY (\d+)", status_data[0] or b"")
     return int(values[0])
 

@@ -114,13 +114,13 @@ def check_mailbox_connection(mailbox: Mailbox) -> str:
     CHECK_TIMEOUT_SECONDS on a server that does not answer. Changes nothing here (an
     OAuth provider may rotate the refresh token, which is then kept).
     """
-    from hatrack.servicedesk.mail.imap import sign_in
+    from hatrack.servicedesk.mail.imap import connect, quoted, sign_in
 
     try:
-        conn = _connect(mailbox)
+        conn = connect(mailbox, timeout=CHECK_TIMEOUT_SECONDS)
         try:
             sign_in(conn, mailbox)
-            status, data = conn.select(_quoted(mailbox.folder), readonly=True)
+            status, data = conn.select(quoted(mailbox.folder), readonly=True)
             if status != "OK":
                 raise ValidationError(f"Signed in, but the folder {mailbox.folder!r} is missing.")
             count = data[0].decode("ascii", "replace") if data and data[0] else "0"
@@ -135,26 +135,10 @@ def check_mailbox_connection(mailbox: Mailbox) -> str:
     return f"Connected and signed in; {mailbox.folder} holds {count} messages."
 
 
-def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
-    context = ssl.create_default_context()
-    if mailbox.security == Mailbox.Security.SSL:
-        return imaplib.IMAP4_SSL(
-            mailbox.host, mailbox.port, ssl_context=context, timeout=CHECK_TIMEOUT_SECONDS
-        )
-    conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=CHECK_TIMEOUT_SECONDS)
-    if mailbox.security == Mailbox.Security.STARTTLS:
-        conn.starttls(ssl_context=context)
-    return conn
-
-
 def _close(conn: imaplib.IMAP4) -> None:
     # The answer is already known; a rude goodbye changes nothing.
     with contextlib.suppress(imaplib.IMAP4.error, OSError):
         conn.logout()
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _describe(error: Exception) -> str:
