@@ -133,6 +133,44 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "servicedesk:canned_delete": lambda d: {"pk": d.canned.pk},
     "servicedesk:saved_view_rename": lambda d: {"pk": d.saved_view.pk},
     "servicedesk:saved_view_delete": lambda d: {"pk": d.saved_view.pk},
+    # devices: records (device pages)
+    "devices:device_detail": lambda d: {"pk": d.device.pk},
+    "devices:device_edit": lambda d: {"pk": d.device.pk},
+    "devices:device_status": lambda d: {"pk": d.device.pk},
+    # devices: catalog (models, kits; rooms, vendors and funding sources in the directory)
+    "devices:model_detail": lambda d: {"pk": d.device_model.pk},
+    "devices:model_edit": lambda d: {"pk": d.device_model.pk},
+    "devices:kit_edit": lambda d: {"pk": d.kit.pk},
+    "directory:room_create": lambda d: {"site_pk": d.site.pk},
+    "directory:room_edit": lambda d: {"pk": d.room.pk},
+    "directory:vendor_edit": lambda d: {"pk": d.vendor.pk},
+    "directory:funding_edit": lambda d: {"pk": d.funding_source.pk},
+    # devices: check-out, check-in and the scanner
+    "devices:device_check_out": lambda d: {"pk": d.device.pk},
+    "devices:device_check_in": lambda d: {"pk": d.device.pk},
+    "devices:scan_session": lambda d: {"pk": d.scan_session.pk},
+    "devices:scan_submit": lambda d: {"pk": d.scan_session.pk},
+    "devices:scan_undo": lambda d: {"pk": d.scan_session.pk},
+    "devices:scan_finish": lambda d: {"pk": d.scan_session.pk},
+    # devices: repairs, loaners and fees
+    "devices:repair_create": lambda d: {"pk": d.device.pk},
+    "devices:repair_detail": lambda d: {"pk": d.repair.pk},
+    "devices:repair_edit": lambda d: {"pk": d.repair.pk},
+    "devices:repair_part_add": lambda d: {"pk": d.repair.pk},
+    "devices:repair_loaner": lambda d: {"pk": d.repair.pk},
+    "devices:repair_close": lambda d: {"pk": d.repair.pk},
+    "devices:fee_create": lambda d: {"pk": d.device.pk},
+    "devices:fee_detail": lambda d: {"pk": d.fee.pk},
+    "devices:fee_payment": lambda d: {"pk": d.fee.pk},
+    "devices:fee_waive": lambda d: {"pk": d.fee.pk},
+    # devices: imports
+    "devices:import_detail": lambda d: {"pk": d.device_import.pk},
+    "devices:import_progress": lambda d: {"pk": d.device_import.pk},
+    "devices:import_confirm": lambda d: {"pk": d.device_import.pk},
+    # devices: labels and physical audits
+    "devices:audit_detail": lambda d: {"pk": d.physical_audit.pk},
+    "devices:audit_scan": lambda d: {"pk": d.physical_audit.pk},
+    "devices:audit_finish": lambda d: {"pk": d.physical_audit.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}
@@ -159,7 +197,31 @@ def district(db) -> SimpleNamespace:
         run=run,
         task_id=run_oneroster_import.enqueue(run.pk).id,
         **service_desk_records(site),
+        **device_records(site),
     )
+
+
+def device_records(site: Any) -> dict[str, Any]:
+    """One of each devices record, for pages such as /devices/<pk>/."""
+    from hatrack.devices.tests import factories as f
+
+    device = f.make_device(site=site)
+    return {
+        "device": device,
+        "device_model": device.model,
+        "kit": f.make_kit(),
+        "room": f.make_room(site=site),
+        "vendor": f.make_vendor(),
+        "funding_source": f.make_funding_source(),
+        "scan_session": f.make_scan_session(site=site),
+        "repair": f.make_repair(device=f.make_device(site=site, status="in_repair")),
+        "fee": f.make_fee(device=device, person=make_person(primary_site=site)),
+        "physical_audit": f.make_physical_audit(site=site),
+        # A finished preview: confirming it from a GET is refused, never run.
+        "device_import": ImportRun.objects.create(
+            kind="devices", source_name="chromeos.csv", status=ImportRun.Status.DONE
+        ),
+    }
 
 
 def service_desk_records(site: Any) -> dict[str, Any]:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hatrack.accounts",
     "hatrack.directory",
     "hatrack.servicedesk",
+    "hatrack.devices",
     "hatrack.workspace",
     "hatrack.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("hatrack.accounts.urls")),
     path("directory/", include("hatrack.directory.urls")),
     path("servicedesk/", include("hatrack.servicedesk.urls")),
+    path("devices/", include("hatrack.devices.urls")),
     path("help/", include("hatrack.servicedesk.urls.portal")),
     path("audit/", include("hatrack.core.urls_audit")),
     path("tasks/", include("hatrack.core.urls_tasks")),

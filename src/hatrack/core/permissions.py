@@ -51,6 +51,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "servicedesk.metrics": frozenset({LEADER, VIEWER}),
     "knowledge.read": EVERYONE,
     "knowledge.write": frozenset({LEADER, TECHNICIAN}),
+    # devices and assets
+    "devices.view": READERS,
+    "devices.work": frozenset({LEADER, TECHNICIAN}),
+    "devices.manage": frozenset({LEADER}),
+    "devices.import": frozenset({LEADER}),
+    "devices.fees": frozenset({LEADER, TECHNICIAN}),
+    "devices.waive": frozenset({LEADER}),
+    "devices.lifecycle": READERS,
     # administration
     "accounts.manage": frozenset({LEADER}),
     "audit.view": frozenset({LEADER}),

@@ -1,4 +1,5 @@
-"""The district model: district, sites, departments and people, and the school calendar."""
+"""The district model: district, sites, rooms, departments, people, vendors and funding
+sources, and the school calendar."""
 
 from hatrack.directory.models.calendar import Closure, WorkingHours
 from hatrack.directory.models.district import (
@@ -17,6 +18,8 @@ from hatrack.directory.models.district import (
     nces_school_id,
     site_code,
 )
+from hatrack.directory.models.places import Room
+from hatrack.directory.models.vendors import FundingSource, Vendor
 
 __all__ = [
     "GRADE_ORDER",
@@ -25,12 +28,15 @@ __all__ = [
     "Closure",
     "Department",
     "District",
+    "FundingSource",
     "Grade",
     "Locale",
     "Person",
     "PersonQuerySet",
+    "Room",
     "Site",
     "SiteQuerySet",
+    "Vendor",
     "WorkingHours",
     "nces_lea_id",
     "nces_school_id",

@@ -1,0 +1,1 @@
+"""Every change to devices and their records: verb-first, keyword-only, audited."""

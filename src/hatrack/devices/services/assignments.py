@@ -1,0 +1,182 @@
+"""Check-out and check-in: who holds a device, recorded as an `Assignment`.
+
+Both functions lock the device row, validate, write the assignment and the device in one
+transaction and record one audit entry on the device. They raise ValidationError with a
+message a technician can act on ("already checked out to Ana Diaz") and write nothing
+then. The scanner, the device page, loaners and the API all call these two.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hatrack.core import audit
+from hatrack.devices.models import Assignment, Condition, Device, Kit, ScanSession, Status
+from hatrack.directory.models import Person, Room
+
+if TYPE_CHECKING:
+    from hatrack.accounts.models import User
+
+# Devices in these statuses cannot go out, with the reason shown to the technician.
+NOT_AVAILABLE = {
+    Status.IN_REPAIR: "is in repair",
+    Status.LOST: "is marked lost",
+    Status.STOLEN: "is marked stolen",
+    Status.RETIRED: "is retired",
+    Status.DISPOSED: "was disposed of",
+}
+
+
+def lock_device(device: Device) -> Device:
+    """The device row, locked until the transaction ends (call inside atomic)."""
+    return Device.objects.select_for_update().select_related("model").get(pk=device.pk)
+
+
+def open_assignment(device: Device) -> Assignment | None:
+    return (
+        Assignment.objects.filter(device=device, checked_in_at__isnull=True)
+        .select_related("holder", "room")
+        .first()
+    )
+
+
+def _holder_name(assignment: Assignment) -> str:
+    if assignment.holder_id and assignment.holder:
+        return assignment.holder.full_name
+    return str(assignment.room) if assignment.room_id else "someone"
+
+
+def _check_available(device: Device, current: Assignment | None) -> None:
+    if current is not None:
+        raise ValidationError(f"{device.label} is already checked out to {_holder_name(current)}.")
+    reason = NOT_AVAILABLE.get(Status(device.status))
+    if reason:
+        raise ValidationError(f"{device.label} {reason}.")
+
+
+def _check_target(
+    device: Device, holder: Person | None, room: Room | None, kit: Kit | None
+) -> None:
+    if (holder is None) == (room is None):
+        raise ValidationError("Check a device out to one person or to one room.")
+    if holder is not None and not holder.active:
+        raise ValidationError(f"{holder.full_name} is no longer active in the directory.")
+    if room is not None and not room.active:
+        raise ValidationError(f"{room} is no longer in use.")
+    if kit is not None and kit.category and kit.category != device.model.category:
+        raise ValidationError(
+            f"The kit {kit.name} is for {kit.get_category_display()} devices, "
+            f"not {device.model.get_category_display()}."
+        )
+
+
+def check_out_device(
+    *,
+    device: Device,
+    by: User | None,
+    holder: Person | None = None,
+    room: Room | None = None,
+    kind: str = Assignment.Kind.CHECKOUT,
+    kit: Kit | None = None,
+    accessories: Sequence[str] = (),
+    condition: str = "",
+    due_on: datetime.date | None = None,
+    session: ScanSession | None = None,
+    notes: str = "",
+) -> Assignment:
+    """Hand `device` to `holder` (a student or member of staff) or deploy it to `room`.
+
+    A kit adds its accessories to `accessories`. The device becomes Deployed (or Loaner
+    for kind LOANER), takes the holder, and moves to the room's site (or to the holder's
+    school when it had none). Raises ValidationError when the device is already out, is
+    not available, or the holder or room cannot receive it.
+    """
+    with transaction.atomic():
+        device = lock_device(device)
+        _check_available(device, open_assignment(device))
+        _check_target(device, holder, room, kit)
+        before = audit.snapshot(device)
+        now = timezone.now()
+        items = list(dict.fromkeys([*(kit.accessories if kit else []), *accessories]))
+        site = room.site if room is not None else device.site
+        if site is None and holder is not None:
+            site = holder.primary_site
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    device=device, kind=kind, holder=holder, room=room, site=site,
+                    session=session, kit=kit, accessories_out=items,
+                    condition_out=condition or device.condition, due_on=due_on,
+                    checked_out_at=now, checked_out_by=by, notes=notes,
+                )  # fmt: skip
+        except IntegrityError as exc:  # another technician was a moment faster
+            raise ValidationError(f"{device.label} is already checked out.") from exc
+        device.holder, device.room = holder, room
+        device.holder_since = now
+        device.site = site
+        device.status = Status.LOANER if kind == Assignment.Kind.LOANER else Status.DEPLOYED
+        if condition:
+            device.condition = condition
+        device.save()
+        audit.record_event(
+            device,
+            by=by,
+            summary=f"Checked out to {_holder_name(assignment)}"[:300],
+            changes=audit.diff(before, audit.snapshot(device)),
+        )
+    return assignment
+
+
+def check_in_device(
+    *,
+    device: Device,
+    by: User | None,
+    condition: str = "",
+    accessories: Sequence[str] = (),
+    status: str = Status.IN_STOCK,
+    session: ScanSession | None = None,
+    notes: str = "",
+) -> Assignment:
+    """Take `device` back: close its open assignment with the condition and accessories
+    returned, clear the holder and room, and set `status` (In stock unless told, e.g.
+    In repair for a broken one). Raises ValidationError when it is not checked out."""
+    if condition and condition not in Condition.values:
+        raise ValidationError("Choose the condition from the list.")
+    with transaction.atomic():
+        device = lock_device(device)
+        assignment = open_assignment(device)
+        if assignment is None:
+            raise ValidationError(f"{device.label} is not checked out.")
+        before = audit.snapshot(device)
+        assignment.checked_in_at = timezone.now()
+        assignment.checked_in_by = by
+        assignment.condition_in = condition or device.condition
+        assignment.accessories_in = list(dict.fromkeys(accessories))
+        assignment.return_session = session
+        if notes:
+            assignment.notes = f"{assignment.notes}\n{notes}".strip()
+        assignment.save()
+        device.holder = device.room = device.holder_since = None
+        device.status = status
+        if condition:
+            device.condition = condition
+        device.save()
+        audit.record_event(
+            device,
+            by=by,
+            summary=f"Checked in from {_holder_name(assignment)}"[:300],
+            changes=audit.diff(before, audit.snapshot(device)),
+        )
+    return assignment
+
+
+def missing_accessories(assignment: Assignment) -> list[str]:
+    """Accessories that went out with the device and did not come back."""
+    returned = set(assignment.accessories_in)
+    return [item for item in assignment.accessories_out if item not in returned]
