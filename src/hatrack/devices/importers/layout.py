@@ -1,0 +1,163 @@
+"""The one engine behind every device format: a layout names the columns of each Hatrack
+field, and `DeviceParser` turns a table's records into `DeviceRow`s or row errors.
+
+A layout's `signature` is the set of headers that identifies its format, so a file of
+another format is refused before any row is read, with a message naming what it looks
+like instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from hatrack.devices.importers import fields as parse
+from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
+from hatrack.devices.importers.tables import Table
+
+# field -> how to read its cell
+PARSERS: dict[str, parse.Parse] = {
+    "serial_number": parse.serial_number,
+    "asset_tag": parse.asset_tag,
+    "manufacturer": parse.text(100),
+    "model": parse.text(200),
+    "console_id": parse.text(100),
+    "os_version": parse.text(100),
+    "last_checkin_at": parse.date_time,
+    "console_user": parse.first_user,
+    "org_unit": parse.text(255),
+    "wifi_mac": parse.mac_address,
+    "ethernet_mac": parse.mac_address,
+    "auto_update_expiration": parse.date,
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A format: accepted headers per field (first found wins), the fields a file must
+    have, the headers that identify it, and how a row says what kind of device it is."""
+
+    key: str
+    label: str
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...] = ("serial_number",)
+    signature: tuple[tuple[str, ...], ...] = ()
+    category: Callable[[dict[str, str]], str] = field(default=lambda values: "")
+    manufacturer: Callable[[dict[str, str]], str] = field(
+        default=lambda values: values.get("manufacturer", "")
+    )
+    # Extra columns the category and manufacturer functions read: name -> headers.
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def matches(self, header: Sequence[str]) -> bool:
+        """Whether the header has one of the names of every signature column."""
+        names = {h.strip().lower() for h in header}
+        return bool(self.signature) and all(
+            any(name.lower() in names for name in choices) for choices in self.signature
+        )
+
+
+def _index(header: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for position, name in enumerate(header):
+        found.setdefault(name.strip().lower(), position)
+    return found
+
+
+class DeviceParser:
+    """Reads one table with one layout. `fields` are the Hatrack fields the file carries
+    (a field whose column is absent is left alone by the import)."""
+
+    def __init__(self, table: Table, layout: Layout, others: Sequence[Layout] = ()) -> None:
+        self.table = table
+        self.layout = layout
+        self._check_format(others)
+        index = _index(table.header)
+        self.columns: dict[str, tuple[int, str]] = {}
+        for name, headers in layout.columns.items():
+            for header in headers:
+                position = index.get(header.lower())
+                if position is not None:
+                    self.columns[name] = (position, table.header[position])
+                    break
+        self.extra = {
+            name: index[h.lower()]
+            for name, headers in layout.extra.items()
+            for h in headers
+            if h.lower() in index
+        }
+        missing = [name for name in layout.required if name not in self.columns]
+        if missing:
+            wanted = " or ".join(f"“{h}”" for h in layout.columns[missing[0]][:2])
+            raise DeviceFileError(
+                f"{table.name} has no {FIELDS[missing[0]].lower()} column (expected {wanted} "
+                "in the header row, line 1).",
+                line=1,
+            )
+        self.fields = frozenset(self.columns)
+        self.seen: dict[str, int] = {}
+        self.rows = 0
+
+    def _check_format(self, others: Sequence[Layout]) -> None:
+        if not self.layout.signature or self.layout.matches(self.table.header):
+            return
+        looks_like = next((o for o in others if o.matches(self.table.header)), None)
+        hint = (
+            f" It looks like {looks_like.label}: choose that format instead."
+            if looks_like
+            else " Check that you exported the right list, or use “CSV or XLSX with column "
+            "mapping”."
+        )
+        names = {h.strip().lower() for h in self.table.header}
+        wanted = " and ".join(
+            f"“{choices[0]}”"
+            for choices in self.layout.signature
+            if not any(name.lower() in names for name in choices)
+        )
+        raise DeviceFileError(
+            f"{self.table.name} is not {self.layout.label}: its header row lacks {wanted}.{hint}",
+            line=1,
+        )
+
+    def __iter__(self) -> Iterator[DeviceRow | list[RowError]]:
+        for line, cells in self.table:
+            self.rows += 1
+            yield self.parse(line, cells)
+
+    def parse(self, line: int, cells: list[str]) -> DeviceRow | list[RowError]:
+        values: dict[str, str] = {}
+        errors: list[RowError] = []
+        width = len(cells)
+        for name, (position, header) in self.columns.items():
+            raw = cells[position] if position < width else ""
+            try:
+                values[name] = PARSERS[name](raw)
+            except ValueError as exc:
+                errors.append(RowError(line, header, str(exc)))
+        serial = values.get("serial_number", "")
+        if serial:
+            first = self.seen.setdefault(serial, line)
+            if first != line:
+                header = self.columns["serial_number"][1]
+                errors.append(
+                    RowError(line, header, f"Serial number {serial} is also on line {first}.")
+                )
+        if errors:
+            return errors
+        extra = {name: cells[i] if i < width else "" for name, i in self.extra.items()}
+        return DeviceRow(
+            line=line,
+            serial_number=serial,
+            asset_tag=values.get("asset_tag", ""),
+            manufacturer=self.layout.manufacturer(values),
+            model=values.get("model", ""),
+            category=self.layout.category({**values, **extra}),
+            console_id=values.get("console_id", ""),
+            os_version=values.get("os_version", ""),
+            last_checkin_at=values.get("last_checkin_at", ""),
+            console_user=values.get("console_user", ""),
+            org_unit=values.get("org_unit", ""),
+            wifi_mac=values.get("wifi_mac", ""),
+            ethernet_mac=values.get("ethernet_mac", ""),
+            auto_update_expiration=values.get("auto_update_expiration", ""),
+        )
