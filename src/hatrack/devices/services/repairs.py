@@ -117,7 +117,7 @@ def _clean_claim(warranty_claim: bool, claim_number: str) -> str:
 def lock_repair(repair: Repair) -> Repair:
     """The repair row, locked until the transaction ends (call inside atomic)."""
     return (
-        Repair.objects.select_for_update()
+        Repair.objects.select_for_update(of=("self",))
         .select_related("device", "holder", "loaner")
         .get(pk=repair.pk)
     )
