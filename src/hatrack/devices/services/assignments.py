@@ -104,13 +104,14 @@ def check_out_device(
         before = audit.snapshot(device)
         now = timezone.now()
         items = list(dict.fromkeys([*(kit.accessories if kit else []), *accessories]))
-        site = room.site if room is not None else device.site
-        if site is None and holder is not None:
-            site = holder.primary_site
+        # Ids, not objects: reading the sites would cost a query on every scan.
+        site_id = room.site_id if room is not None else device.site_id
+        if site_id is None and holder is not None:
+            site_id = holder.primary_site_id
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(
-                    device=device, kind=kind, holder=holder, room=room, site=site,
+                    device=device, kind=kind, holder=holder, room=room, site_id=site_id,
                     session=session, kit=kit, accessories_out=items,
                     condition_out=condition or device.condition, due_on=due_on,
                     checked_out_at=now, checked_out_by=by, notes=notes,
@@ -119,7 +120,7 @@ def check_out_device(
             raise ValidationError(f"{device.label} is already checked out.") from exc
         device.holder, device.room = holder, room
         device.holder_since = now
-        device.site = site
+        device.site_id = site_id
         device.status = Status.LOANER if kind == Assignment.Kind.LOANER else Status.DEPLOYED
         if condition:
             device.condition = condition
