@@ -1,0 +1,483 @@
+"""Apply a device export (Google Admin, Intune, or a mapped CSV/XLSX) to the fleet.
+
+`import_devices` promises:
+- **A preview first.** Pass 1 streams and validates every row and classifies it against
+  the fleet by serial number (normalized): create, update (with the changed fields) or
+  unchanged; it also lists the discrepancies (in the console but not in Hatrack, and
+  fleet devices of the console's kinds missing from the export). A dry run stops there
+  and writes nothing but its ImportRun.
+- **All or nothing by default.** A file with any bad row is rejected and nothing is
+  written; with `skip_bad_rows` the good rows are applied and the bad ones listed.
+  Pass 2 writes in batches (bulk_create / bulk_update) inside ONE transaction.
+- **Idempotent.** Only fields that differ are written; importing the same file again
+  reports 0 created, 0 updated. Console exports mirror the console (an empty cell clears
+  the console field); a spreadsheet's empty cell never clears a value, and a field it
+  does not map is left alone.
+- **Careful with what Hatrack owns.** An existing device's model and status are never
+  changed; its asset tag and site are only filled when empty (the site from an org unit
+  path naming exactly one site code, e.g. /Students/LHS/Grade 9 → LHS).
+- **Audited**: one batch entry for the devices (and one for new models), plus an update
+  entry per changed device so its history shows what the console changed.
+- **Reports progress** to an ImportRun (throttled) and to `progress(phase, done, total)`.
+Whole-file problems (wrong format, unreadable, missing column) reject the import with one
+message; unexpected errors mark the run failed and propagate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hatrack.core.audit import record_batch, record_updates, snapshot
+from hatrack.core.models import ImportRun
+from hatrack.devices.importers.formats import CONSOLES, open_export
+from hatrack.devices.importers.layout import DeviceParser
+from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
+from hatrack.devices.imports.progress import DeviceProgress
+from hatrack.devices.imports.results import DeviceImportResult
+from hatrack.devices.imports.spool import Spool
+from hatrack.devices.models import Category, Console, Device, DeviceModel
+from hatrack.directory.imports.progress import PROGRESS_EVERY_ROWS, ProgressCallback
+from hatrack.directory.models import Site
+
+if TYPE_CHECKING:
+    from hatrack.accounts.models import User
+
+IMPORT_LOCK_KEY = 0x44657673  # "Devs": one device import writes at a time
+BATCH_SIZE = 2000
+# Console fields copied from the export, as the Device's attribute names.
+CONSOLE_FIELDS = (
+    "console_id", "os_version", "last_checkin_at", "console_user", "org_unit",
+    "wifi_mac", "ethernet_mac", "auto_update_expiration",
+)  # fmt: skip
+UPDATE_FIELDS = (*CONSOLE_FIELDS, "console", "asset_tag", "site", "updated_at")
+# The kinds of device each console manages: the fleet's devices it should list.
+CONSOLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    Console.GOOGLE: (Category.CHROMEBOOK,),
+    Console.INTUNE: (Category.WINDOWS, Category.MAC),
+}
+_LABELS = {**FIELDS, "console": "Console", "site": "Site"}
+
+
+def import_devices(
+    *,
+    source: Path,
+    format: str,
+    mapping: Mapping[str, str] | None = None,
+    by: User | None,
+    run: ImportRun | None = None,
+    progress: ProgressCallback | None = None,
+    dry_run: bool,
+    create_missing: bool,
+    skip_bad_rows: bool = False,
+    source_name: str = "",
+) -> DeviceImportResult:
+    """Import (or, with `dry_run`, preview) the device export at `source`.
+
+    Returns the result; `run` (when given) is updated as the import goes and holds the
+    same outcome at the end.
+    """
+    report = DeviceProgress(run, progress)
+    report.start()
+    options = _Options(format, by, dry_run, create_missing, skip_bad_rows)
+    try:
+        with open_export(source, format=format, mapping=mapping, name=source_name) as parser:
+            result = _Import(parser, options, report).run()
+    except DeviceFileError as exc:
+        result = DeviceImportResult(
+            status=ImportRun.Status.REJECTED, dry_run=dry_run, message=exc.message
+        )
+        result.file_error = True
+        result.add_error(RowError(exc.line, "", exc.message))
+    except BaseException as exc:
+        report.failed(exc)
+        raise
+    report.complete(result)
+    return result
+
+
+class _Options:
+    def __init__(
+        self, format: str, by: User | None, dry_run: bool, create: bool, skip: bool
+    ) -> None:
+        self.format = format
+        self.console = CONSOLES[format]
+        self.by = by
+        self.dry_run = dry_run
+        self.create_missing = create
+        self.skip_bad_rows = skip
+        # Console exports mirror the console; a spreadsheet's empty cell means "unknown".
+        self.clears = bool(self.console)
+
+
+def _stored(value: Any) -> str:
+    """A Device field's value in the form the parsers produce."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _db_value(name: str, value: str) -> Any:
+    if name == "last_checkin_at":
+        return datetime.datetime.fromisoformat(value) if value else None
+    if name == "auto_update_expiration":
+        return datetime.date.fromisoformat(value) if value else None
+    return value
+
+
+class _Import:
+    """One run of the two passes over one export."""
+
+    def __init__(self, parser: DeviceParser, options: _Options, report: DeviceProgress) -> None:
+        self.parser = parser
+        self.options = options
+        self.report = report
+        self.result = DeviceImportResult(status=ImportRun.Status.DONE, dry_run=options.dry_run)
+        self.copied = [f for f in CONSOLE_FIELDS if f in parser.fields]
+        self.result.fields = [FIELDS[f] for f in FIELDS if f in parser.fields]
+        self.spool = Spool()
+        self.seen_pks: list[int] = []
+        self.bad_lines: set[int] = set()
+        self.asset_tags: dict[str, int] = {}
+        self.sites = {code.upper(): pk for code, pk in Site.objects.values_list("code", "pk")}
+        self.models = self._known_models()
+        self.new_models: dict[str, tuple[str, str, str]] = {}
+
+    def run(self) -> DeviceImportResult:
+        try:
+            self._check()
+            if self.bad_lines and not self.options.skip_bad_rows:
+                self.result.status = ImportRun.Status.REJECTED
+            if not self.options.dry_run and not self.result.rejected:
+                self._apply()
+            return self.result
+        finally:
+            self.spool.close()
+
+    # Pass 1: validate, classify, list discrepancies -----------------------------------
+
+    def _check(self) -> None:
+        table = self.parser.table
+        self.report.begin("Checking the file", table.total)
+        pending: list[DeviceRow] = []
+        for number, parsed in enumerate(self.parser, start=1):
+            if isinstance(parsed, DeviceRow):
+                pending.append(parsed)
+                if len(pending) >= BATCH_SIZE:
+                    self._classify(pending)
+                    pending = []
+            else:
+                self._reject(parsed)
+            if number % PROGRESS_EVERY_ROWS == 0:
+                self.report.advance(table.done, self.result.error_count)
+        self._classify(pending)
+        self.result.rows = self.parser.rows
+        self.result.new_models = [name for _, name, _ in self.new_models.values()]
+        self.report.advance(table.total, self.result.error_count)
+        if self.options.console:
+            self._find_missing_from_console()
+
+    def _reject(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.bad_lines.add(error.line)
+            self.result.add_error(error)
+
+    def _column(self, name: str) -> str:
+        return self.parser.columns[name][1] if name in self.parser.columns else FIELDS[name]
+
+    def _classify(self, rows: list[DeviceRow]) -> None:
+        """Which rows need writing: new devices and changed ones. Counts the rest."""
+        if not rows:
+            return
+        found = {
+            values["serial_number"]: values
+            for values in Device.objects.filter(
+                serial_number__in=[r.serial_number for r in rows]
+            ).values("pk", "serial_number", "asset_tag", "site_id", "console", *CONSOLE_FIELDS)
+        }
+        taken = self._asset_tags_taken(rows, found)
+        to_write: list[tuple[Any, ...]] = []
+        for row in rows:
+            existing = found.get(row.serial_number)
+            if not self._asset_tag_ok(row, existing, taken):
+                continue
+            if existing is None:
+                item = self._creation(row)
+            else:
+                self.seen_pks.append(existing["pk"])
+                item = self._update(row, existing)
+            if item is not None:
+                to_write.append(item)
+        self.spool.add(to_write)
+
+    def _asset_tags_taken(
+        self, rows: list[DeviceRow], found: dict[str, dict[str, Any]]
+    ) -> dict[str, str]:
+        """Asset tags the rows would fill that already belong to a device: tag -> serial."""
+        tags = [
+            r.asset_tag
+            for r in rows
+            if r.asset_tag and not (found.get(r.serial_number) or {}).get("asset_tag")
+        ]
+        if not tags:
+            return {}
+        owners = Device.objects.filter(asset_tag__in=tags).values_list("asset_tag", "serial_number")
+        return {tag: serial for tag, serial in owners if tag}
+
+    def _asset_tag_ok(
+        self, row: DeviceRow, existing: dict[str, Any] | None, taken: dict[str, str]
+    ) -> bool:
+        if not row.asset_tag or (existing and existing["asset_tag"]):
+            return True
+        column = self._column("asset_tag")
+        owner = taken.get(row.asset_tag)
+        if owner and owner != row.serial_number:
+            reason = f"Asset tag {row.asset_tag} already belongs to device {owner}."
+            self._reject([RowError(row.line, column, reason)])
+            return False
+        first = self.asset_tags.setdefault(row.asset_tag, row.line)
+        if first != row.line:
+            reason = f"Asset tag {row.asset_tag} is also on line {first}."
+            self._reject([RowError(row.line, column, reason)])
+            return False
+        return True
+
+    def _site_for(self, org_unit: str) -> int | None:
+        """The site an org unit path names by its code, when exactly one part is a code."""
+        matches = {
+            self.sites[part.upper()] for part in org_unit.split("/") if part.upper() in self.sites
+        }
+        return matches.pop() if len(matches) == 1 else None
+
+    def _creation(self, row: DeviceRow) -> tuple[Any, ...] | None:
+        if not self.options.create_missing:
+            self.result.not_in_hatrack += 1
+            self.result.sample(
+                "not_in_hatrack",
+                {"line": row.line, "serial": row.serial_number, "model": row.model},
+            )
+            return None
+        if not row.model:
+            reason = "The model is empty: Hatrack needs it to add this device."
+            self._reject([RowError(row.line, self._column("model"), reason)])
+            return None
+        model_key = self._model_for(row)
+        site = self._site_for(row.org_unit)
+        self.result.created += 1
+        self.result.sample(
+            "create",
+            {
+                "line": row.line,
+                "serial": row.serial_number,
+                "asset_tag": row.asset_tag,
+                "model": row.model,
+                "org_unit": row.org_unit,
+                "user": row.console_user,
+            },
+        )
+        return ("c", 0, site or 0, model_key, tuple(row))
+
+    def _update(self, row: DeviceRow, existing: dict[str, Any]) -> tuple[Any, ...] | None:
+        changes: dict[str, list[str]] = {}
+        for name in self.copied:
+            new, old = getattr(row, name), _stored(existing[name])
+            if new != old and (new or self.options.clears):
+                changes[name] = [old, new]
+        if self.options.console and existing["console"] != self.options.console:
+            changes["console"] = [existing["console"], self.options.console]
+        if row.asset_tag and not existing["asset_tag"]:
+            changes["asset_tag"] = ["", row.asset_tag]
+        site = self._site_for(row.org_unit) if existing["site_id"] is None else None
+        if site is not None:
+            changes["site"] = ["", next(c for c, pk in self.sites.items() if pk == site)]
+        if not changes:
+            self.result.unchanged += 1
+            self.result.sample("unchanged", row.serial_number)
+            return None
+        self.result.updated += 1
+        self.result.sample(
+            "update",
+            {
+                "line": row.line,
+                "serial": row.serial_number,
+                "changes": {_LABELS[k]: v for k, v in changes.items()},
+            },
+        )
+        return ("u", existing["pk"], site or 0, "", tuple(row))
+
+    def _known_models(self) -> dict[str, int]:
+        known: dict[str, int] = {}
+        for pk, manufacturer, name in DeviceModel.objects.values_list("pk", "manufacturer", "name"):
+            known.setdefault(name.lower(), pk)
+            known.setdefault(f"{manufacturer} {name}".lower(), pk)
+        return known
+
+    def _model_for(self, row: DeviceRow) -> str:
+        """The key of the row's model: a catalog model's, or a new one to create."""
+        manufacturer = row.manufacturer or row.model.split()[0]
+        for key in (row.model.lower(), f"{manufacturer} {row.model}".lower()):
+            if key in self.models or key in self.new_models:
+                return key
+        key = row.model.lower()
+        category = row.category or Category.OTHER.value
+        self.new_models[key] = (manufacturer[:100], row.model, category)
+        return key
+
+    def _find_missing_from_console(self) -> None:
+        """Fleet devices of the console's kinds (or reporting to it) the export lacks."""
+        self.report.begin("Comparing with the fleet", 0)
+        console = self.options.console
+        listed = self.parser.seen
+        fleet = (
+            Device.objects.in_fleet()
+            .filter(Q(model__category__in=CONSOLE_CATEGORIES[console]) | Q(console=console))
+            .order_by()
+            .values_list("serial_number", "asset_tag", "site__code", "console_seen_at")
+        )
+        for serial, tag, site, seen_at in fleet.iterator(chunk_size=5000):
+            if serial not in listed:
+                self.result.not_in_console += 1
+                self.result.sample(
+                    "not_in_console",
+                    {
+                        "serial": serial,
+                        "asset_tag": tag or "",
+                        "site": site or "",
+                        "seen": seen_at.date().isoformat() if seen_at else "",
+                    },
+                )
+
+    # Pass 2: write ----------------------------------------------------------------------
+
+    def _apply(self) -> None:
+        self.result.skipped = len(self.bad_lines)
+        self.report.enter_transaction()
+        try:
+            with transaction.atomic():
+                _lock_imports()
+                now = timezone.now()
+                model_ids = self._create_models()
+                self.report.begin("Writing devices", self.spool.count)
+                done = 0
+                for batch in self.spool.batches():
+                    self._write(batch, model_ids, now)
+                    done += len(batch)
+                    self.report.advance(done, self.result.error_count)
+                if self.options.console:
+                    self._mark_seen(now)
+                self._audit()
+        finally:
+            self.report.leave_transaction()
+
+    def _create_models(self) -> dict[str, int]:
+        ids = dict(self.models)
+        created = DeviceModel.objects.bulk_create(
+            [
+                DeviceModel(manufacturer=manufacturer, name=name, category=category)
+                for manufacturer, name, category in self.new_models.values()
+            ]
+        )
+        for key, model in zip(self.new_models, created, strict=True):
+            ids[key] = (
+                model.pk
+                if model.pk
+                else DeviceModel.objects.get(manufacturer=model.manufacturer, name=model.name).pk
+            )
+        return ids
+
+    def _write(self, batch: list[tuple[Any, ...]], model_ids: dict[str, int], now: Any) -> None:
+        creates = [item for item in batch if item[0] == "c"]
+        updates = {item[1]: item for item in batch if item[0] == "u"}
+        if creates:
+            Device.objects.bulk_create(
+                [self._new_device(item, model_ids, now) for item in creates],
+                batch_size=1000,
+            )
+        if updates:
+            devices = list(Device.objects.filter(pk__in=list(updates)))
+            before = {d.pk: snapshot(d) for d in devices}
+            for device in devices:
+                self._change(device, updates[device.pk], now)
+            Device.objects.bulk_update(devices, UPDATE_FIELDS, batch_size=500)
+            record_updates(devices, before, by=self.options.by)
+
+    def _new_device(self, item: tuple[Any, ...], model_ids: dict[str, int], now: Any) -> Device:
+        _, _, site, model_key, values = item
+        row = DeviceRow(*values)
+        device = Device(
+            serial_number=row.serial_number,
+            asset_tag=row.asset_tag or None,
+            model_id=model_ids[model_key],
+            site_id=site or None,
+            console=self.options.console,
+            console_seen_at=now if self.options.console else None,
+        )
+        for name in self.copied:
+            setattr(device, name, _db_value(name, getattr(row, name)))
+        return device
+
+    def _change(self, device: Device, item: tuple[Any, ...], now: Any) -> None:
+        _, _, site, _, values = item
+        row = DeviceRow(*values)
+        for name in self.copied:
+            value = getattr(row, name)
+            if value or self.options.clears:
+                setattr(device, name, _db_value(name, value))
+        if self.options.console:
+            device.console = self.options.console
+        if row.asset_tag and not device.asset_tag:
+            device.asset_tag = row.asset_tag
+        if site and device.site_id is None:
+            device.site_id = site
+        device.updated_at = now
+
+    def _mark_seen(self, now: Any) -> None:
+        for start in range(0, len(self.seen_pks), BATCH_SIZE):
+            chunk = self.seen_pks[start : start + BATCH_SIZE]
+            Device.objects.filter(pk__in=chunk).update(console_seen_at=now)
+
+    def _audit(self) -> None:
+        label = self.parser.table.name
+        result = self.result
+        if self.new_models:
+            record_batch(
+                model=DeviceModel,
+                by=self.options.by,
+                summary=f"Device import of {label}: {len(self.new_models)} models created",
+                counts={"source": label, "created": len(self.new_models)},
+            )
+        record_batch(
+            model=Device,
+            by=self.options.by,
+            summary=(
+                f"Device import ({self.options.format}) of {label}: {result.created} created, "
+                f"{result.updated} updated, {result.unchanged} unchanged, "
+                f"{result.skipped} bad rows skipped"
+            ),
+            counts={
+                "source": label,
+                "format": self.options.format,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+            },
+        )
+
+
+def _lock_imports() -> None:
+    """One device import writes at a time. SQLite's immediate transactions already queue
+    writers; on PostgreSQL a transaction-scoped advisory lock does (released at commit)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
