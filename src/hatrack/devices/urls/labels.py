@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""Asset labels for a selection of devices, as a PDF."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from hatrack.devices.views import labels
+
+urlpatterns = [
+    path("labels/", labels.label_sheet, name="label_sheet"),
+]

@@ -1,0 +1,189 @@
+"""Asset labels: choose the label stock and the first free position, get a PDF.
+
+The device list sends its selection here (`?ids=1,2,3`, or repeated `device=` values,
+by GET or POST); this page shows what will print and the choices, and its own form
+posts back with `stock` to get the PDF. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from hatrack.core.permissions import requires
+from hatrack.devices import labels
+from hatrack.devices.models import Device
+from hatrack.workspace.navigation import district_name
+
+# One PDF at a time stays well inside a request's time: each QR code costs a few
+# milliseconds of pure-Python encoding, so 1,000 labels (34 sheets of 30) take seconds.
+MAX_LABELS = 1000
+PREVIEW_SIZE = 12
+LABEL_COLUMNS = ("id", "asset_tag", "serial_number", "model__manufacturer", "model__name")
+
+
+class QRContent:
+    LINK = "link"
+    CODE = "code"
+    NONE = "none"
+    CHOICES = (
+        (LINK, "The device's page in Hatrack (a phone's camera opens it)"),
+        (CODE, "The asset tag (for other scanning systems)"),
+        (NONE, "No QR code"),
+    )
+
+
+class LabelForm(forms.Form):
+    """The print choices; the selection travels beside it as `ids`."""
+
+    stock = forms.ChoiceField(
+        label="Label stock",
+        choices=[(stock.key, stock.name) for stock in labels.STOCKS.values()],
+        initial=labels.DEFAULT_STOCK,
+        widget=forms.RadioSelect,
+    )
+    start_at = forms.IntegerField(
+        label="Start at label",
+        min_value=1,
+        initial=1,
+        help_text=(
+            "On a partly used sheet, the first free label, counted along the rows from the "
+            "top left (the 4th label of the second row of a 30-label sheet is 7)."
+        ),
+    )
+    qr = forms.ChoiceField(label="QR code holds", choices=QRContent.CHOICES, initial=QRContent.LINK)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        stock = labels.STOCKS.get(data.get("stock", ""))
+        start_at = data.get("start_at")
+        if stock and start_at and start_at > stock.per_page:
+            if stock.is_roll:
+                data["start_at"] = 1  # a roll has no used positions to skip
+            else:
+                self.add_error(
+                    "start_at",
+                    f"{stock.name.split(':')[0]} has {stock.per_page} labels a sheet; "
+                    f"start at 1 to {stock.per_page}.",
+                )
+        return data
+
+
+def selected_ids(data: QueryDict) -> tuple[list[int], list[str]]:
+    """The device ids of a selection (`ids=1,2,3` and/or repeated `device=`), in order
+    and without repeats, and whatever was not an id."""
+    values = [part for value in data.getlist("ids") for part in value.split(",")]
+    values += data.getlist("device")
+    ids: dict[int, None] = {}
+    bad = []
+    for value in (v.strip() for v in values):
+        if value.isdigit() and 0 < int(value) < 2**63:
+            ids[int(value)] = None
+        elif value:
+            bad.append(value)
+    return list(ids), bad
+
+
+def _label_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The selected devices, by asset tag (devices without one last, by serial number)."""
+    from django.db.models import F
+
+    rows = Device.objects.filter(pk__in=ids).values(*LABEL_COLUMNS)
+    return list(rows.order_by(F("asset_tag").asc(nulls_last=True), "serial_number"))
+
+
+def _labels(rows: Iterable[dict[str, Any]], qr: str) -> list[labels.Label]:
+    heading = district_name()
+    base = settings.HATRACK_BASE_URL.rstrip("/")
+    result = []
+    for row in rows:
+        if qr == QRContent.LINK:
+            link = base + reverse("devices:device_detail", args=[row["id"]])
+        elif qr == QRContent.CODE:
+            link = row["asset_tag"] or row["serial_number"]
+        else:
+            link = ""
+        model = f"{row['model__manufacturer']} {row['model__name']}".strip()
+        result.append(
+            labels.label_for(
+                heading=heading, asset_tag=row["asset_tag"], model=model,
+                serial_number=row["serial_number"], link=link,
+            )
+        )  # fmt: skip
+    return result
+
+
+def _pdf_response(rows: list[dict[str, Any]], form: LabelForm) -> HttpResponse:
+    stock = labels.STOCKS[form.cleaned_data["stock"]]
+    pdf = labels.render_labels(
+        _labels(rows, form.cleaned_data["qr"]),
+        stock=stock,
+        start_at=form.cleaned_data["start_at"],
+    )
+    name = slugify(f"asset-labels-{len(rows)}-{stock.key}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _selection_problems(ids: list[int], bad: list[str]) -> list[str]:
+    problems = []
+    if bad:
+        shown = ", ".join(bad[:5]) + ("…" if len(bad) > 5 else "")
+        problems.append(f"These are not device ids and were left out: {shown}.")
+    if not ids:
+        problems.append("No devices are selected. Select devices in the device list first.")
+    elif len(ids) > MAX_LABELS:
+        problems.append(
+            f"{len(ids):,} devices are selected; print at most {MAX_LABELS:,} labels at a "
+            "time. Narrow the selection and print the rest in another batch."
+        )
+    return problems
+
+
+@requires("devices.work")
+def label_sheet(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    ids, bad = selected_ids(data)
+    problems = _selection_problems(ids, bad)
+    submitted = request.method == "POST" and "stock" in data
+    form = LabelForm(data if submitted else None)
+    rows = _label_rows(ids) if ids and len(ids) <= MAX_LABELS else []
+    if ids and rows and len(rows) < len(ids) <= MAX_LABELS:
+        gone = len(ids) - len(rows)
+        problems.append(f"{gone:,} of the selected devices no longer exist and are left out.")
+    if submitted and form.is_valid() and rows:
+        return _pdf_response(rows, form)
+    context = {
+        "form": form,
+        "ids": ",".join(str(row["id"]) for row in rows),
+        "count": len(rows),
+        "preview": rows[:PREVIEW_SIZE],
+        "more": max(0, len(rows) - PREVIEW_SIZE),
+        "problems": problems,
+        "sheets": _sheet_counts(len(rows)),
+        "empty_text": (
+            "Select devices in the device list, then choose Print labels. "
+            f"At most {MAX_LABELS:,} labels print at a time."
+        ),
+    }
+    status = 400 if submitted else 200
+    return render(request, "devices/labels_form.html", context, status=status)
+
+
+def _sheet_counts(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": stock.name.split(":")[0].split(" / ")[0],
+            "pages": labels.pages_needed(count, stock),
+            "roll": stock.is_roll,
+        }
+        for stock in labels.STOCKS.values()
+    ]
