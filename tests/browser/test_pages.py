@@ -37,7 +37,16 @@ def walk_navigation(page, screenshot, prefix: str | None) -> list[str]:
     [
         (
             Role.LEADER,
-            {"People", "School calendar", "Tickets", "Metrics", "Desk settings", "Audit log"},
+            {
+                "People",
+                "School calendar",
+                "Vendors",
+                "Funding sources",
+                "Tickets",
+                "Metrics",
+                "Desk settings",
+                "Audit log",
+            },
         ),
         (Role.TECHNICIAN, {"People", "Sites", "Tickets", "Knowledge base", "Get help"}),
         (Role.VIEWER, {"People", "Sites", "Tickets", "Metrics", "Reports"}),
@@ -61,6 +70,8 @@ def test_every_page_in_a_roles_navigation_opens_without_browser_errors(
         "directory:district",
         "directory:district_edit",
         "directory:import_create",
+        "directory:vendor_create",
+        "directory:funding_create",
         "accounts:user_create",
         "accounts:profile",
         "accounts:password_change",

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from hatrack.directory.views import calendar, departments, district, imports, people, sites
+from hatrack.directory.views import (
+    calendar,
+    departments,
+    district,
+    imports,
+    people,
+    rooms,
+    sites,
+    vendors,
+)
 
 app_name = "directory"
 
@@ -14,6 +23,14 @@ urlpatterns = [
     path("sites/new/", sites.site_create, name="site_create"),
     path("sites/<int:pk>/", sites.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", sites.site_edit, name="site_edit"),
+    path("sites/<int:site_pk>/rooms/new/", rooms.room_create, name="room_create"),
+    path("rooms/<int:pk>/edit/", rooms.room_edit, name="room_edit"),
+    path("vendors/", vendors.vendor_list, name="vendor_list"),
+    path("vendors/new/", vendors.vendor_create, name="vendor_create"),
+    path("vendors/<int:pk>/edit/", vendors.vendor_edit, name="vendor_edit"),
+    path("funding/", vendors.funding_list, name="funding_list"),
+    path("funding/new/", vendors.funding_create, name="funding_create"),
+    path("funding/<int:pk>/edit/", vendors.funding_edit, name="funding_edit"),
     path("departments/", departments.department_list, name="department_list"),
     path("departments/new/", departments.department_create, name="department_create"),
     path("departments/<int:pk>/", departments.department_detail, name="department_detail"),

@@ -32,6 +32,8 @@ HATS: tuple[Hat, ...] = (
     Hat("sites", "Sites", "directory:site_list", "directory.view", "district"),
     Hat("departments", "Departments", "directory:department_list", "directory.view", "district"),
     Hat("calendar", "School calendar", "directory:calendar", "directory.view", "district"),
+    Hat("vendors", "Vendors", "directory:vendor_list", "directory.view", "district"),
+    Hat("funding", "Funding sources", "directory:funding_list", "directory.view", "district"),
     Hat("tickets", "Tickets", "servicedesk:queue", "servicedesk.view", "servicedesk"),
     Hat(
         "knowledge", "Knowledge base", "servicedesk:article_list", "knowledge.write", "servicedesk"
