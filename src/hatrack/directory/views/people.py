@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 
 from hatrack.core.lists import csv_response, query_without_cursor
-from hatrack.core.permissions import requires
+from hatrack.core.permissions import can, requires
+from hatrack.devices import holdings
 from hatrack.directory import queries, services
 from hatrack.directory.forms import PersonFilterForm, PersonForm
 from hatrack.directory.models import Person
@@ -52,8 +53,25 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "account": queries.person_account(person),
         "history": queries.history(person),
+        **person_devices(request, person),
     }
     return render(request, "directory/person_detail.html", context)
+
+
+def person_devices(request: HttpRequest, person: Person) -> dict[str, object]:
+    """The devices sections of a person's page, for those who may see devices (fees only
+    for those who handle them)."""
+    if not can(request.user, "devices.view"):
+        return {}
+    return {
+        "devices": {
+            "held": holdings.devices_held_by(person),
+            "history": holdings.person_device_history(person),
+            "repairs": holdings.person_repairs(person),
+            "fees": holdings.person_fees(person) if can(request.user, "devices.fees") else None,
+            "list_url": holdings.device_list_url(holder=person.pk),
+        }
+    }
 
 
 @requires("directory.change")

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from hatrack.core.permissions import requires
+from hatrack.core.permissions import can, requires
+from hatrack.devices import holdings
 from hatrack.directory import queries, services
 from hatrack.directory.forms import SiteFilterForm, SiteForm
 from hatrack.directory.models import Site
+from hatrack.directory.queries.catalog import site_rooms
 from hatrack.directory.views.pages import acting_user, list_page
 
 
@@ -36,6 +38,10 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": queries.site_people_sample(site),
         "departments": queries.site_departments(site),
         "history": queries.history(site),
+        "rooms": site_rooms(site),
+        "device_counts": holdings.site_device_counts(site)
+        if can(request.user, "devices.view")
+        else None,
     }
     return render(request, "directory/site_detail.html", context)
 
