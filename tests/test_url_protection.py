@@ -157,6 +157,7 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "devices:repair_detail": lambda d: {"pk": d.repair.pk},
     "devices:repair_edit": lambda d: {"pk": d.repair.pk},
     "devices:repair_part_add": lambda d: {"pk": d.repair.pk},
+    "devices:repair_part_remove": lambda d: {"pk": d.repair.pk},
     "devices:repair_loaner": lambda d: {"pk": d.repair.pk},
     "devices:repair_close": lambda d: {"pk": d.repair.pk},
     "devices:fee_create": lambda d: {"pk": d.device.pk},

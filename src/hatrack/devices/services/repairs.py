@@ -151,6 +151,7 @@ def open_repair(
     with transaction.atomic():
         device = lock_device(device)
         _check_repairable(device)
+        opened_at = timezone.now()  # before the check-in, so the repair's timeline shows it
         current = open_assignment(device)
         holder = current.holder if current is not None else None
         if current is not None:
@@ -160,7 +161,7 @@ def open_repair(
         repair = Repair.objects.create(
             device=device, problem=problem, damage_type=damage_type, holder=holder,
             ticket=ticket, vendor=vendor, warranty_claim=warranty_claim,
-            claim_number=claim_number, opened_at=timezone.now(), opened_by=by,
+            claim_number=claim_number, opened_at=opened_at, opened_by=by,
         )  # fmt: skip
         audit.record_create(repair, by=by)
         if ticket is not None:
