@@ -26,6 +26,7 @@ DEMO_MODULES = [
     "hatrack.directory.demo",
     "hatrack.accounts.demo",
     "hatrack.servicedesk.demo",
+    "hatrack.devices.demo",
 ]
 SEED = 1874
 # Marks the demo district, so --fresh never erases a real district's data.
