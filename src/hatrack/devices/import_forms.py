@@ -47,7 +47,7 @@ class DeviceUploadForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         upload: UploadedFile[Any] | None = data.get("export")
         fmt = data.get("format")
         if upload is None or fmt not in ACCEPTED:
@@ -55,7 +55,7 @@ class DeviceUploadForm(forms.Form):
         if (upload.size or 0) > settings.HATRACK_MAX_IMPORT_UPLOAD:
             self.add_error(
                 "export",
-                f"The file is {filesizeformat(upload.size)}; the limit is {limit_label()}.",
+                f"The file is {filesizeformat(upload.size or 0)}; the limit is {limit_label()}.",
             )
         name = (upload.name or "").lower()
         if not name.endswith(ACCEPTED[fmt]):
@@ -78,7 +78,7 @@ class MappingForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         used: dict[str, str] = {}
         for name in FIELDS:
             column = data.get(name)

@@ -39,7 +39,7 @@ from hatrack.directory.views.pages import acting_user
 SESSION_KEY = "device_import_upload"
 # The multipart envelope around the file: a little more than the file itself.
 UPLOAD_OVERHEAD = 64 * 1024
-BADGES = {
+BADGES: dict[str, str] = {
     ImportRun.Status.QUEUED: "badge-muted",
     ImportRun.Status.RUNNING: "",
     ImportRun.Status.DONE: "badge-success",
