@@ -17,6 +17,7 @@ COMMANDS = [
     ("migrate", "create or upgrade the database"),
     ("createadmin", "create a Technology leader account"),
     ("import-oneroster", "import a OneRoster 1.1 CSV folder or zip, with a progress bar"),
+    ("import-devices", "import a Google Admin, Intune or CSV/XLSX device export [--dry-run]"),
     ("ingest-mail", "record one email from standard input as a ticket or reply (for pipes)"),
 ]
 
