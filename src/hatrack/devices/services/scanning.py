@@ -87,6 +87,7 @@ class ScanResult:
     succeeded: int = 0
     failed: int = 0
     scan_id: int | None = None
+    waiting_person: str = ""  # who the next device goes to, when one is awaited
 
     @property
     def outcome(self) -> str:
@@ -103,6 +104,7 @@ class ScanResult:
             "succeeded": self.succeeded,
             "failed": self.failed,
             "scan_id": self.scan_id,
+            "waiting_person": self.waiting_person,
         }
 
 
@@ -273,6 +275,8 @@ def _log(
     if not ok or step.counts:
         session.save(update_fields=["succeeded", "failed"])
     waiting = _waiting_after(session, ok=ok, step=step, pending=pending)
+    distributing = session.kind == ScanSession.Kind.DISTRIBUTE
+    awaited = (step.person if ok else pending) if distributing and waiting == DEVICE else None
     return ScanResult(
         ok=ok,
         message=step.message,
@@ -282,6 +286,7 @@ def _log(
         succeeded=session.succeeded,
         failed=session.failed,
         scan_id=scan.pk,
+        waiting_person=person_label(awaited),
     )
 
 
@@ -411,7 +416,8 @@ def undo_last_scan(*, session: ScanSession, by: User) -> ScanResult:
             session.succeeded = max(0, session.succeeded - 1)
             session.save(update_fields=["succeeded"])
         collecting = session.kind == ScanSession.Kind.COLLECT
-        waiting = DEVICE if collecting or pending_person(session) else PERSON
+        awaited = pending_person(session)
+        waiting = DEVICE if collecting or awaited else PERSON
     return ScanResult(
         ok=True,
         message=message,
@@ -421,6 +427,7 @@ def undo_last_scan(*, session: ScanSession, by: User) -> ScanResult:
         succeeded=session.succeeded,
         failed=session.failed,
         scan_id=last.pk,
+        waiting_person=person_label(awaited),
     )
 
 
