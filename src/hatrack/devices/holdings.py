@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
 from hatrack.devices.models import Assignment, Category, Device, DeviceModel, Status
 from hatrack.devices.repair_history import fees_for_person, repairs_for_person
 from hatrack.directory.models import Person, Site
+from hatrack.servicedesk.models import TicketLink
 
 HISTORY_LIMIT = 20
 STATUS_LABELS = dict(Status.choices)
@@ -57,6 +59,7 @@ def devices_held_by(person: Person | int) -> list[dict[str, Any]]:
     device_url = _link("devices:device_detail")
     return [
         {
+            "id": row["id"],
             "label": row["asset_tag"] or row["serial_number"],
             "serial_number": row["serial_number"],
             "model": _model_label(row["model__manufacturer"], row["model__name"]),
@@ -167,3 +170,28 @@ def site_device_counts(site: Site | int) -> dict[str, Any]:
 
 def _status_url(site_pk: int, status: str) -> str:
     return device_list_url(site=site_pk, status=status)
+
+
+def device_choices(person: Person | int | None) -> list[tuple[int, str]]:
+    """The devices a person holds as (id, "LHS-0042 · Lenovo 300e Gen 3") choices, for
+    the service desk's "which device?" (one query; none for no person)."""
+    if person is None:
+        return []
+    return [(row["id"], f"{row['label']} · {row['model']}") for row in devices_held_by(person)]
+
+
+def ticket_devices(ticket_id: int) -> list[dict[str, Any]]:
+    """The devices a service desk ticket is linked to, with their model (one query)."""
+    linked = TicketLink.objects.filter(
+        ticket_id=ticket_id, content_type=ContentType.objects.get_for_model(Device)
+    ).values("object_id")
+    columns = ("id", "serial_number", "asset_tag", "model__manufacturer", "model__name")
+    device_url = _link("devices:device_detail")
+    return [
+        {
+            "label": row["asset_tag"] or row["serial_number"],
+            "model": _model_label(row["model__manufacturer"], row["model__name"]),
+            "url": device_url(row["id"]),
+        }
+        for row in Device.objects.filter(pk__in=linked).order_by("serial_number").values(*columns)
+    ]

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from functools import reduce
 from operator import and_
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 from django.urls import reverse
@@ -391,10 +393,13 @@ def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list
     return rows
 
 
-def ticket_links(ticket: Ticket) -> list[dict[str, str]]:
+def ticket_links(ticket: Ticket, *, skip: Sequence[type[Model]] = ()) -> list[dict[str, str]]:
     """The records the ticket concerns, named by their own str and type (one query, plus
-    one per kind of record linked)."""
+    one per kind of record linked). Kinds in `skip` are left to a section of their own
+    (the devices hat lists linked devices with their model)."""
     links = TicketLink.objects.filter(ticket=ticket).select_related("content_type")
+    if skip:
+        links = links.exclude(content_type__in=ContentType.objects.get_for_models(*skip).values())
     rows = []
     for link in links.prefetch_related("target"):
         target = link.target

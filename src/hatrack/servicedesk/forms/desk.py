@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from hatrack.devices.models import Device
 from hatrack.directory.forms import FilterForm, search_field
 from hatrack.directory.models import Person
 from hatrack.servicedesk.forms.portal import cleaned_reply_files, reply_attachments_field
@@ -263,3 +264,18 @@ class TicketCreateForm(forms.Form):
     description = forms.CharField(
         label="What they need", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
+    # Rendered by hand from the requester's devices (devices.holdings.device_choices),
+    # never as a widget listing the whole fleet.
+    device = forms.ModelChoiceField(
+        label="Device",
+        required=False,
+        queryset=Device.objects.only("id", "serial_number", "asset_tag", "holder_id"),
+        error_messages={"invalid_choice": "Choose one of the requester's devices."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        device, requester = data.get("device"), data.get("requester")
+        if device is not None and requester is not None and device.holder_id != requester.pk:
+            self.add_error("device", f"{requester} does not hold {device.label}.")
+        return data

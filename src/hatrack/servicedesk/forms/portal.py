@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
+from hatrack.devices import holdings
+from hatrack.devices.models import Device
 from hatrack.directory.models import Site
 from hatrack.servicedesk.models import Category, Queue
 from hatrack.servicedesk.services.attachments import (
@@ -191,6 +193,26 @@ class TicketRequestForm(forms.Form):
             }
         )
         self.fields["attachments"].help_text = attachments_help_text()
+        self._offer_devices(person)
+
+    def _offer_devices(self, person: Any) -> None:
+        """Which of the asker's own devices it is about, when they hold any: only devices
+        they hold are offered, and only those are accepted."""
+        choices = holdings.device_choices(person)
+        if choices:
+            self.fields["device"] = forms.TypedChoiceField(
+                label="Which device?",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "Not about one of my devices"), *choices],
+                help_text="A device you have from the district (asset tag on its label).",
+                error_messages={"invalid_choice": "Choose one of the devices you hold."},
+            )
+
+    def clean_device(self) -> Device | None:
+        pk = self.cleaned_data.get("device")
+        return Device.objects.filter(pk=pk).first() if pk else None
 
     def _chosen_queue(self, queues: list[Queue]) -> Queue | None:
         """The queue whose categories to offer: the one submitted, else the default."""

@@ -11,7 +11,12 @@ from django.db import models, transaction
 
 from hatrack.core import audit
 from hatrack.servicedesk.models import Tag, Ticket, TicketLink
-from hatrack.servicedesk.services.rules import locked, require_changeable, require_worker
+from hatrack.servicedesk.services.rules import (
+    is_requester,
+    locked,
+    require_changeable,
+    require_worker,
+)
 
 if TYPE_CHECKING:
     from hatrack.accounts.models import User
@@ -48,6 +53,19 @@ def set_ticket_tags(*, ticket: Ticket, names: Iterable[str], by: User) -> list[s
 def link_ticket(*, ticket: Ticket, target: models.Model, by: User) -> TicketLink:
     """Link the ticket to a record it concerns (a device, a system). Idempotent. Audited."""
     require_worker(by, "link tickets to records")
+    return _add_link(ticket, target, by)
+
+
+def link_own_ticket(*, ticket: Ticket, target: models.Model, by: User) -> TicketLink:
+    """A requester links their own request to a record of theirs while asking for help
+    (the portal's "which device?"). The caller checks the record is theirs to name;
+    this checks the ticket is. Idempotent. Audited like `link_ticket`."""
+    if not is_requester(ticket, by):
+        raise ValidationError("Only the requester can link their own request to a record.")
+    return _add_link(ticket, target, by)
+
+
+def _add_link(ticket: Ticket, target: models.Model, by: User) -> TicketLink:
     if target.pk is None:
         raise ValidationError("Save the record before linking a ticket to it.")
     content_type = ContentType.objects.get_for_model(target)

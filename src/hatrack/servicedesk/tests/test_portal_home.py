@@ -206,8 +206,9 @@ def test_the_front_page_costs_the_same_queries_for_one_or_many_tickets(
         make_ticket(queue=queue, requester=teacher, subject=f"Request {n}")
     client = client_for(asker)
     client.get(HOME)  # the session and district name settle
-    # session, user, queues, categories, person (their site), tickets, sites
-    with django_assert_num_queries(7):
+    # session, user, queues, categories, person (their site), devices they hold, tickets,
+    # sites
+    with django_assert_num_queries(8):
         response = client.get(HOME)
     assert response.status_code == 200
 

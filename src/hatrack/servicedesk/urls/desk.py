@@ -19,6 +19,7 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="bulk"),
     path("tickets/new/", create.ticket_create, name="ticket_create"),
     path("tickets/new/requesters/", create.requester_search, name="requester_search"),
+    path("tickets/new/devices/", create.requester_devices, name="requester_devices"),
     path("tickets/<int:pk>/", ticket.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/changes/", ticket.ticket_changes, name="ticket_changes"),
     path("tickets/<int:pk>/canned/", ticket.ticket_canned, name="ticket_canned"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hatrack.core.lists import keyset_page
 from hatrack.core.permissions import requires
+from hatrack.devices.services.tickets import open_ticket_about_device
 from hatrack.directory.views.pages import acting_user, render_list
 from hatrack.servicedesk import knowledge_search
 from hatrack.servicedesk.forms.portal import CategoryChoiceForm, TicketRequestForm
@@ -34,7 +35,7 @@ STATUS_BADGES = {
     Ticket.Status.WAITING_ON_REQUESTER: "badge-warning",
 }
 # Form values kept when the page is shown again without filing (no-JS queue change).
-KEPT_FIELDS = ("queue", "category", "subject", "description", "site")
+KEPT_FIELDS = ("queue", "category", "subject", "description", "site", "device")
 
 
 def own_requests(user: Any) -> QuerySet[Ticket]:
@@ -117,14 +118,18 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = portal_services.ask_for_help(
+            ticket = open_ticket_about_device(
+                open_ticket=lambda: portal_services.ask_for_help(
+                    by=user,
+                    queue=data["queue"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    category=data["category"],
+                    site=data["site"],
+                    files=data["attachments"],
+                ),
+                device=data.get("device"),
                 by=user,
-                queue=data["queue"],
-                subject=data["subject"],
-                description=data["description"],
-                category=data["category"],
-                site=data["site"],
-                files=data["attachments"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from hatrack.core.permissions import requires
+from hatrack.devices import holdings
+from hatrack.devices.services.tickets import open_ticket_about_device
 from hatrack.servicedesk import queries
 from hatrack.servicedesk.forms.desk import TicketCreateForm
 from hatrack.servicedesk.services import open_ticket
@@ -23,16 +25,20 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None)
     find = request.GET.get("find", "").strip()
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data, user = form.cleaned_data, acting_user(request)
         try:
-            ticket = open_ticket(
-                queue=data["queue"],
-                subject=data["subject"],
-                description=data["description"],
-                requester=data["requester"],
-                by=acting_user(request),
-                priority=data["priority"],
-                channel=data["channel"],
+            ticket = open_ticket_about_device(
+                open_ticket=lambda: open_ticket(
+                    queue=data["queue"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    requester=data["requester"],
+                    by=user,
+                    priority=data["priority"],
+                    channel=data["channel"],
+                ),
+                device=data["device"],
+                by=user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -45,8 +51,29 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         "find": find,
         "matches": queries.requester_matches(find) if find else [],
         "chosen": queries.requester_matches_ids([chosen]) if chosen else [],
+        **_device_context(chosen, form["device"].value() if form.is_bound else None),
     }
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
+
+
+def _device_context(requester: object, picked: object) -> dict[str, object]:
+    """The requester's devices for the "Device" choice, and the one picked."""
+    try:
+        person_pk = int(str(requester))
+    except ValueError:
+        person_pk = None
+    return {
+        "requester_devices": holdings.device_choices(person_pk),
+        "picked_device": str(picked or ""),
+        "requester_chosen": person_pk is not None,
+    }
+
+
+@requires("servicedesk.work")
+def requester_devices(request: HttpRequest) -> HttpResponse:
+    """The devices the chosen requester holds, as the new ticket's "Device" choice (htmx)."""
+    context = _device_context(request.GET.get("requester", ""), None)
+    return render(request, f"{TEMPLATE}#devices", context)
 
 
 @requires("servicedesk.work")

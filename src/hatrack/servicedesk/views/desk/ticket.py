@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from hatrack.accounts.models import User
 from hatrack.core.permissions import can, requires
+from hatrack.devices import holdings
+from hatrack.devices.models import Device
 from hatrack.servicedesk import queries
 from hatrack.servicedesk.forms.desk import MergeForm, ReplyForm, SplitForm, TicketFieldsForm
 from hatrack.servicedesk.models import Ticket
@@ -70,7 +72,8 @@ def ticket_page(
         "last_message_id": timeline[-1].pk if timeline else 0,
         "loose_files": loose_files,
         "other_tickets": queries.requester_other_tickets(user, ticket),
-        "links": queries.ticket_links(ticket),
+        "links": queries.ticket_links(ticket, skip=(Device,)),
+        "linked_devices": holdings.ticket_devices(ticket.pk),
         "tags": queries.ticket_tag_names(ticket),
         "can_work": can(user, "servicedesk.work"),
         "closed_for_me": ticket.status == Ticket.Status.CLOSED
