@@ -136,5 +136,6 @@ def waive_fee(*, fee: Fee, reason: str, by: User) -> Fee:
         fee.waived_reason = reason
         fee.waived_by = by
         fee.save()
-        audit.record_update(fee, before, by=by)
+        changes = audit.diff(before, audit.snapshot(fee))
+        audit.record_event(fee, by=by, summary=f"Waived: {reason}", changes=changes)
     return fee

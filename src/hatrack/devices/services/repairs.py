@@ -387,13 +387,16 @@ def close_repair(
         collect = return_to_holder if collect_loaner is None else collect_loaner
         if collect and repair.loaner is not None and repair.loaner.is_open:
             _collect_loaner(repair, by=by)
+        _return_device(repair, outcome=outcome, returning=return_to_holder, by=by)
+        # Closed after the device's own entries, so the timeline's window holds them.
         before = audit.snapshot(repair)
         repair.status = outcome
         repair.resolution = text
         repair.closed_at = timezone.now()
         repair.save()
-        audit.record_update(repair, before, by=by)
-        _return_device(repair, outcome=outcome, returning=return_to_holder, by=by)
+        summary = f"Closed: {repair.get_status_display().lower()}"
+        changes = audit.diff(before, audit.snapshot(repair))
+        audit.record_event(repair, by=by, summary=summary, changes=changes)
     return repair
 
 

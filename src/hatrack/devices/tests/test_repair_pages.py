@@ -283,3 +283,15 @@ def test_the_repair_page_shows_the_timeline_of_the_repair_and_its_device(viewer_
     summaries = [entry["summary"] for entry in response.context["timeline"]]
     assert f"{repair} opened" in summaries
     assert "Checked in from Ana Diaz" in summaries
+
+
+def test_a_closed_repairs_timeline_shows_the_device_going_back_to_the_student(
+    technician_client, repair
+):
+    technician_client.post(
+        reverse("devices:repair_close", args=[repair.pk]),
+        {"outcome": "repaired", "resolution": "New screen", "return_to_holder": "on"},
+    )
+    response = technician_client.get(reverse("devices:repair_detail", args=[repair.pk]))
+    summaries = [entry["summary"] for entry in response.context["timeline"]]
+    assert summaries[-3:] == [f"Back from {repair}", "Checked out to Ana Diaz", "Closed: repaired"]

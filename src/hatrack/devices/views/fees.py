@@ -89,7 +89,8 @@ def _fee_context(request: HttpRequest, fee: Fee, **forms: Any) -> dict[str, Any]
             {
                 "at": e.at,
                 "actor_name": e.actor_name,
-                "summary": e.summary or e.get_action_display(),
+                "summary": e.summary
+                or (f"Charged {queries.money(fee.amount)}" if e.action == "create" else "Changed"),
                 "changes": [] if e.action == "create" else describe_changes(e, Fee),
             }
             for e in history_of(fee)
