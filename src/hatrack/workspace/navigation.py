@@ -46,15 +46,7 @@ HATS: tuple[Hat, ...] = (
         "servicedesk.manage",
         "servicedesk",
     ),
-    Hat(
-        "devices",
-        "Devices",
-        "hats:devices",
-        "hats.view",
-        "hats",
-        "Every device and who holds it: barcode-driven distribution and collection, repairs "
-        "and fees, imports from Google Admin and Intune, labels and physical audits.",
-    ),
+    Hat("devices", "Devices", "devices:device_list", "devices.view", "devices"),
     Hat(
         "systems",
         "Systems",
@@ -117,6 +109,7 @@ GROUP_LABELS = {
     "workspace": "",
     "district": "District",
     "servicedesk": "Service desk",
+    "devices": "Devices",
     "hats": "Hats",
     "admin": "Administration",
 }
