@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 
 from hatrack.devices import labels
 from hatrack.devices.tests.factories import make_device, make_device_model
@@ -200,12 +201,35 @@ def test_submitting_the_form_downloads_a_pdf(technician_client, settings):
     assert response.content.startswith(b"%PDF")
 
 
-def test_the_qr_code_can_hold_the_devices_page(technician_client, settings):
+@pytest.fixture
+def qr_values(monkeypatch):
+    """What the QR codes of a PDF hold, in the order they are drawn."""
+    seen = []
+    encode = labels.qr_matrix
+    monkeypatch.setattr(labels, "qr_matrix", lambda value: seen.append(value) or encode(value))
+    return seen
+
+
+def test_the_qr_code_holds_the_devices_page_at_the_base_url(technician_client, settings, qr_values):
     settings.HATRACK_BASE_URL = "https://hatrack.example.org/"
     device = make_device()
     data = {"ids": str(device.pk), "stock": "dymo30252", "start_at": "1", "qr": "link"}
     response = technician_client.post(URL, data)
     assert response["Content-Type"] == "application/pdf"
+    try:
+        path = reverse("devices:device_detail", args=[device.pk])
+        expected = f"https://hatrack.example.org{path}"
+    except NoReverseMatch:  # the device pages are their own area; until then, the tag
+        expected = device.asset_tag
+    assert qr_values == [expected]
+
+
+def test_the_qr_code_can_hold_the_tag_or_nothing(technician_client, qr_values):
+    device = make_device(asset_tag=None)
+    data = {"ids": str(device.pk), "stock": "avery5163", "start_at": "1", "qr": "code"}
+    technician_client.post(URL, data)
+    technician_client.post(URL, {**data, "qr": "none"})
+    assert qr_values == [device.serial_number]
 
 
 def test_a_start_position_past_the_sheet_is_refused_beside_the_field(technician_client):

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
 from hatrack.core.permissions import requires
@@ -99,17 +99,29 @@ def _label_rows(ids: list[int]) -> list[dict[str, Any]]:
     return list(rows.order_by(F("asset_tag").asc(nulls_last=True), "serial_number"))
 
 
+def _device_page() -> str | None:
+    """The device page's address with a '{pk}' hole, or None while it is not installed."""
+    try:
+        return reverse("devices:device_detail", args=[123456789]).replace("123456789", "{pk}")
+    except NoReverseMatch:
+        return None
+
+
 def _labels(rows: Iterable[dict[str, Any]], qr: str) -> list[labels.Label]:
+    """The labels of `rows`; a QR code asked to hold the device's page holds its code
+    while the device pages are not installed."""
     heading = district_name()
+    page = _device_page() if qr == QRContent.LINK else None
     base = settings.HATRACK_BASE_URL.rstrip("/")
     result = []
     for row in rows:
-        if qr == QRContent.LINK:
-            link = base + reverse("devices:device_detail", args=[row["id"]])
-        elif qr == QRContent.CODE:
-            link = row["asset_tag"] or row["serial_number"]
-        else:
+        code = row["asset_tag"] or row["serial_number"]
+        if qr == QRContent.NONE:
             link = ""
+        elif page is not None:
+            link = base + page.format(pk=row["id"])
+        else:
+            link = code
         model = f"{row['model__manufacturer']} {row['model__name']}".strip()
         result.append(
             labels.label_for(
