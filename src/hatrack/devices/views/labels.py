@@ -55,7 +55,8 @@ class LabelForm(forms.Form):
         initial=1,
         help_text=(
             "On a partly used sheet, the first free label, counted along the rows from the "
-            "top left (the 4th label of the second row of a 30-label sheet is 7)."
+            "top left (on a sheet of 30, three to a row, the first label of the third row "
+            "is 7). A roll always starts at 1."
         ),
     )
     qr = forms.ChoiceField(label="QR code holds", choices=QRContent.CHOICES, initial=QRContent.LINK)
