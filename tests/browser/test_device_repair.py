@@ -54,6 +54,7 @@ def test_technician_repairs_a_students_chromebook_with_a_loaner_and_charges_a_fe
 
     page.get_by_role("link", name="Hand out a loaner").click()
     expect(page.get_by_text("LHS-LOAN-07")).to_be_visible()  # suggested from the shelf
+    screenshot(page, "device-repair-loaner")
     page.get_by_label("Loaner's asset tag").fill("lhs-loan-07")
     page.keyboard.press("Enter")  # as a barcode scanner ends its input
     expect(page.get_by_text("Loaner LHS-LOAN-07 handed to Devon Achterberg.")).to_be_visible()
@@ -70,6 +71,7 @@ def test_technician_repairs_a_students_chromebook_with_a_loaner_and_charges_a_fe
     page.get_by_label("Repaired", exact=True).check()
     page.get_by_label("Resolution").fill("Replaced the LCD panel.")
     page.get_by_label("Return it to the student").check()
+    screenshot(page, "device-repair-close")
     page.get_by_role("button", name="Close the repair").click()
     expect(page.get_by_text(f"{repair} was closed.")).to_be_visible()
     screenshot(page, "device-repair-closed")
@@ -103,3 +105,9 @@ def test_technician_repairs_a_students_chromebook_with_a_loaner_and_charges_a_fe
     page.goto(reverse("devices:fee_list"))
     expect(page.locator(".fee-outstanding")).to_have_text("Outstanding: $25.00")
     screenshot(page, "device-fee-list")
+
+    page.goto(reverse("devices:repair_list"))
+    expect(page.get_by_text("No open repairs")).to_be_visible()
+    page.get_by_label("Status").select_option(label="All repairs")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    screenshot(page, "device-repair-list")

@@ -73,6 +73,7 @@ def repair_list_rows(filters: dict[str, Any]) -> QuerySet[Any]:
         "id", "status", "problem", "damage_type", "opened_at", "labor_cost", "parts_cost",
         "device_id", "device__asset_tag", "device__serial_number", "device__site__name",
         "holder_id", "holder__given_name", "holder__family_name", "vendor__name", "loaner_id",
+        "loaner__checked_in_at",
     )  # fmt: skip
 
 
@@ -91,7 +92,7 @@ def present_repair_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "damage": DAMAGE_LABELS.get(row["damage_type"], row["damage_type"]),
             "vendor": row["vendor__name"] or "",
             "opened_at": row["opened_at"],
-            "loaner": row["loaner_id"] is not None,
+            "loaner": row["loaner_id"] is not None and row["loaner__checked_in_at"] is None,
             "cost": money(row["labor_cost"] + row["parts_cost"]),
         }
         for row in rows

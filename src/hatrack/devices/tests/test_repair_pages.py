@@ -295,3 +295,15 @@ def test_a_closed_repairs_timeline_shows_the_device_going_back_to_the_student(
     response = technician_client.get(reverse("devices:repair_detail", args=[repair.pk]))
     summaries = [entry["summary"] for entry in response.context["timeline"]]
     assert summaries[-3:] == [f"Back from {repair}", "Checked out to Ana Diaz", "Closed: repaired"]
+
+
+def test_the_list_marks_a_loaner_out_until_it_is_collected(technician_client, repair):
+    make_device(asset_tag="LN0009")
+    technician_client.post(reverse("devices:repair_loaner", args=[repair.pk]), {"loaner": "LN0009"})
+    assert technician_client.get(REPAIRS).context["rows"][0]["loaner"] is True
+    technician_client.post(
+        reverse("devices:repair_close", args=[repair.pk]),
+        {"outcome": "repaired", "resolution": "Fixed", "return_to_holder": "on"},
+    )
+    rows = technician_client.get(REPAIRS, {"status": "all"}).context["rows"]
+    assert rows[0]["loaner"] is False

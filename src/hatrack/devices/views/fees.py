@@ -25,6 +25,7 @@ from hatrack.devices.repair_forms import (
 )
 from hatrack.devices.services import fees as services
 from hatrack.devices.views.repairs import posted
+from hatrack.directory.models import Person
 from hatrack.directory.queries import site_choices
 from hatrack.directory.views.pages import acting_user, list_page
 
@@ -54,13 +55,13 @@ def fee_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {}
     default_person = queries.last_holder(device)
     if default_person is not None:
-        initial["person"] = default_person.sis_id or default_person.email
+        initial["person"] = _person_code(default_person)
     chosen = request.GET.get("repair", "")
     repair = next((r for r in repairs if str(r.pk) == chosen), None)
     if repair is not None:
         initial |= {"repair": repair.pk, "damage_type": repair.damage_type}
         if repair.holder is not None:
-            initial["person"] = repair.holder.sis_id or repair.holder.email
+            initial["person"] = _person_code(repair.holder)
     form = FeeForm(posted(request), repairs=repairs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +73,11 @@ def fee_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("devices:fee_detail", pk=fee.pk)
     context = {"device": device, "form": form, "default_person": default_person}
     return render(request, "devices/fee_form.html", context)
+
+
+def _person_code(person: Person) -> str:
+    """What the fee form's person field takes: the SIS id, else the email or username."""
+    return person.sis_id or person.email or person.username
 
 
 def _fee_context(request: HttpRequest, fee: Fee, **forms: Any) -> dict[str, Any]:
