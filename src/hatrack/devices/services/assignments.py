@@ -39,11 +39,9 @@ def lock_device(device: Device) -> Device:
 
 
 def open_assignment(device: Device) -> Assignment | None:
-    return (
-        Assignment.objects.filter(device=device, checked_in_at__isnull=True)
-        .select_related("holder", "room")
-        .first()
-    )
+    """The device's open assignment (at most one: a unique index). Its holder and room load
+    only when asked for: on a scan's hot path there is usually none to name."""
+    return Assignment.objects.filter(device=device, checked_in_at__isnull=True).order_by().first()
 
 
 def _holder_name(assignment: Assignment) -> str:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Q
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from hatrack.core import audit
@@ -61,6 +61,8 @@ DEVICE = "device"
 # The device fields check-out and check-in change, which undo puts back.
 RESTORED_FIELDS = ("status", "condition", "site", "room", "holder", "holder_since")
 MAX_VALUE = 100
+# What a scan reads of a person: the name, grade, whether active, and their school.
+PERSON_COLUMNS = ("id", "given_name", "family_name", "grade", "active", "primary_site_id")
 
 
 class ScanRefused(Exception):
@@ -169,21 +171,39 @@ def finish_session(*, session: ScanSession, by: User) -> ScanSession:
 
 
 def pending_person(session: ScanSession) -> Person | None:
-    """The person whose badge was scanned and who waits for a device, if any (one query)."""
+    """The person whose badge was scanned and who waits for a device, if any (one query,
+    reading only the columns a scan needs of the person)."""
     if session.kind != ScanSession.Kind.DISTRIBUTE:
         return None
-    last = _last_done(session)
+    last = (
+        _done(session)
+        .select_related("person")
+        .only("device_id", *(f"person__{name}" for name in PERSON_COLUMNS))
+        .first()
+    )
     if last is None or last.device_id is not None:
         return None
     return last.person
 
 
+def _done(session: ScanSession) -> QuerySet[Scan]:
+    """The session's successful, not undone scans, newest first (scan_session_idx)."""
+    return Scan.objects.filter(session=session, outcome=Scan.Outcome.OK, undone=False).order_by(
+        "-id"
+    )
+
+
 def _last_done(session: ScanSession) -> Scan | None:
+    return _done(session).select_related("person", "device", "assignment").first()
+
+
+def _locked(session: ScanSession) -> ScanSession:
+    """The session row, locked until the transaction ends: one session's scans go in order.
+    Its kit and site come along (not locked: `of` limits the lock to the session)."""
     return (
-        Scan.objects.filter(session=session, outcome=Scan.Outcome.OK, undone=False)
-        .select_related("person", "device", "assignment")
-        .order_by("-id")
-        .first()
+        ScanSession.objects.select_for_update(of=("self",))
+        .select_related("kit", "site")
+        .get(pk=session.pk)
     )
 
 
@@ -210,7 +230,7 @@ def find_person(value: str) -> Person | None:
     if not value:
         return None
     match = Q(email__in={value, value.lower()}) if "@" in value else Q(sis_id=value)
-    found = list(Person.objects.filter(match).order_by("-active", "id")[:2])
+    found = list(Person.objects.filter(match).order_by("-active", "id").only(*PERSON_COLUMNS)[:2])
     if len(found) == 2 and found[0].active and found[1].active:
         raise ScanRefused(f"Two people have the id {value}; fix the directory, then scan again.")
     return found[0] if found else None
@@ -238,7 +258,7 @@ def record_scan(
     if condition and condition not in Condition.values:
         raise ValidationError("Choose the condition from the list.")
     with transaction.atomic():
-        session = ScanSession.objects.select_for_update().get(pk=session.pk)
+        session = _locked(session)
         if session.finished_at is not None:
             raise ValidationError("This session is finished; start a new one to scan more.")
         pending = pending_person(session)
@@ -398,7 +418,7 @@ def undo_last_scan(*, session: ScanSession, by: User) -> ScanResult:
     there is nothing to undo or the device has moved on since (checked in or out again).
     """
     with transaction.atomic():
-        session = ScanSession.objects.select_for_update().get(pk=session.pk)
+        session = _locked(session)
         if session.finished_at is not None:
             raise ValidationError("This session is finished; nothing can be undone.")
         last = _last_done(session)
