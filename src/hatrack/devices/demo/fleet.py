@@ -4,8 +4,8 @@
 Every student in grades 3 to 12 holds one Chromebook, bought for their class the summer
 they started at their school (grade 3, 6 or 9) and kept there until they leave it:
 handed out at the start of every school year, collected at its end, repaired when it
-breaks (a loaner meanwhile). One in ten lost theirs, had it stolen or broke it beyond
-repair along the way and holds an older spare since. Students who left the district
+breaks (a loaner meanwhile). About one in 25 a year loses theirs, has it stolen or
+breaks it beyond repair, and holds an older spare since. Students who left the district
 returned theirs, which wait in stock. Before this program, the district's first 1:1
 fleet is retired or recycled.
 """
@@ -39,12 +39,14 @@ ELEM, MID, HIGH = Site.Kind.ELEMENTARY, Site.Kind.MIDDLE, Site.Kind.HIGH
 LEVELS: dict[str, tuple[int, int]] = {ELEM: (3, 5), MID: (6, 8), HIGH: (9, 12)}
 REPAIRS_PER_YEAR: dict[str, float] = {ELEM: 0.10, MID: 0.17, HIGH: 0.13}
 SETTLED = dt.timedelta(days=30)  # repairs end before a holding that ended does
-DRIFT = 0.10
+DRIFT_PER_YEAR = 0.04  # chance a year that a student loses or breaks their device for good
 FATES = (("retired", 62), ("lost", 28), ("stolen", 10))
 LOANER_POOL, SPARES = 0.02, 0.04
 SPARE_WAVES = ((4, 45), (3, 30), (2, 25))
 OLD_FLEET = {6: 0.30, 5: 0.22}
 ESSER_ENDS = dt.date(2024, 9, 30)
+KIT_ITEMS = json.dumps(ACCESSORIES)
+NO_CUSTOM = json.dumps({})
 ALNUM = string.ascii_uppercase + string.digits
 CONSOLE_MAJOR_AT = dt.date(2023, 12, 5)  # ChromeOS 120 reached stable
 OUI = {
@@ -101,6 +103,7 @@ class Fleet:
         self.next_tag = 100001
         self.purchases: dict[tuple[str, int], tuple[dt.date, str]] = {}
         self.sessions: dict[tuple[int, int], Row] = {}
+        self.session_starts: dict[tuple[int, int, str], dt.datetime] = {}
         self.seen_at = clock.now - dt.timedelta(hours=5)  # last night's console import
         self.plans = {pk: MODEL_PLANS[key] for key, pk in catalog.items()}
 
@@ -124,7 +127,7 @@ class Fleet:
             "vendor_id": self.vendors[plan.vendor],
             "warranty_ends_on": bought.replace(year=bought.year + 3),
             "wifi_mac": self._mac(plan.serial),
-            "custom": json.dumps({}),
+            "custom": NO_CUSTOM,
             "created_at": created,
             "updated_at": created,
         }
@@ -284,12 +287,15 @@ class Fleet:
         return self._session_start(site, ago, kind) + dt.timedelta(seconds=rng.randrange(5 * 3600))
 
     def _session_start(self, site: SitePlace, ago: int, kind: str) -> dt.datetime:
-        fixed = random.Random(f"{site.index}:{ago}:{kind}")  # noqa: S311 (demo data)
-        if kind == "distribute":
-            begins = self.clock.hand_out(ago, site.index, fixed)
-        else:
-            begins = self.clock.collect(ago, site.index, fixed)
-        return begins.replace(minute=0, second=0)
+        key = (site.index, ago, kind)
+        if key not in self.session_starts:
+            fixed = random.Random(f"{site.index}:{ago}:{kind}")  # noqa: S311 (demo data)
+            if kind == "distribute":
+                begins = self.clock.hand_out(ago, site.index, fixed)
+            else:
+                begins = self.clock.collect(ago, site.index, fixed)
+            self.session_starts[key] = begins.replace(minute=0, second=0)
+        return self.session_starts[key]
 
     def _assign(
         self,
@@ -314,7 +320,7 @@ class Fleet:
                 "holder_id": person,
                 "site_id": site.id,
                 "kit_id": self.kit,
-                "accessories_out": json.dumps(ACCESSORIES),
+                "accessories_out": KIT_ITEMS,
                 "condition_out": "new" if new else "good",
                 "checked_out_at": start,
                 "checked_out_by_id": self.technician,
@@ -322,7 +328,7 @@ class Fleet:
                 "checked_in_at": end,
                 "checked_in_by_id": self.technician if end else None,
                 "return_session_id": self._session(site, taken, "collect", end),
-                "accessories_in": json.dumps(ACCESSORIES) if end and not broken else NO_ITEMS,
+                "accessories_in": KIT_ITEMS if end and not broken else NO_ITEMS,
                 "condition_in": ("broken" if broken else returned) if end else "",
                 "notes": "In for repair." if broken else "",
             },
@@ -378,7 +384,7 @@ class Fleet:
         if not active:
             self._withdrawn(device, pk, site, start)
             return
-        if years >= 0 and self.rng.random() < DRIFT:
+        if self.rng.random() < DRIFT_PER_YEAR * years:
             ended = self._lost_or_broken(device, pk, site, start)
             if ended is not None:
                 older = min(5, years + self.rng.choice([1, 2]))

@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""The leader's lifecycle view: /devices/lifecycle/."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from hatrack.devices.views import lifecycle
+
+urlpatterns = [
+    path("lifecycle/", lifecycle.lifecycle, name="lifecycle"),
+]
