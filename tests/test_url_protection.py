@@ -172,6 +172,7 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "devices:audit_detail": lambda d: {"pk": d.physical_audit.pk},
     "devices:audit_scan": lambda d: {"pk": d.physical_audit.pk},
     "devices:audit_finish": lambda d: {"pk": d.physical_audit.pk},
+    "devices:audit_mark_lost": lambda d: {"pk": d.physical_audit.pk},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}

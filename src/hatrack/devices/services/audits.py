@@ -5,9 +5,10 @@
 value (keyboard input ending in Enter) and answers found, already scanned, unexpected
 (a device the records place elsewhere, or out of the fleet: added with expected=False,
 with the words saying where the records place it) or unknown (no such device: reported,
-not stored). `finish_audit` freezes the lists.
+not stored). `finish_audit` freezes the lists. Afterwards, and only as a leader's
+explicit action, `mark_missing_lost` marks the missing devices Lost.
 
-An audit changes no device: its items are its own record of who found what and when
+Scanning changes no device: its items are its own record of who found what and when
 (found_by, found_at), so a scan writes no audit-log entry; starting and finishing do.
 Scans of one audit are applied in order with the audit row locked, and the counters on
 `PhysicalAudit` move in the same transaction as the item, so the lists' counts cost no
@@ -20,19 +21,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import dateformat, timezone
 
 from hatrack.core import audit as audit_log
 from hatrack.devices.models import (
     IN_FLEET,
+    Assignment,
     AuditItem,
     Device,
     PhysicalAudit,
     Status,
     normalize_code,
 )
+from hatrack.devices.services.assignments import check_in_device
 from hatrack.directory.models import Room, Site
 
 if TYPE_CHECKING:
@@ -243,3 +246,49 @@ def finish_audit(*, audit: PhysicalAudit, by: User | None) -> PhysicalAudit:
             changes=audit_log.diff(before, audit_log.snapshot(locked)),
         )
     return locked
+
+
+def lost_candidates(audit: PhysicalAudit) -> models.QuerySet[Device]:
+    """Missing devices of a finished audit that `mark_missing_lost` would mark: still in
+    the fleet, still placed where the audit looked, and held by no person (a student's
+    device missing from school is at home; ask the holder instead)."""
+    missing = AuditItem.objects.filter(audit=audit, expected=True, found_at__isnull=True)
+    devices = Device.objects.filter(
+        pk__in=missing.values("device_id"),
+        site=audit.site_id,
+        status__in=IN_FLEET,
+        holder__isnull=True,
+    )
+    return devices.filter(room=audit.room_id) if audit.room_id else devices
+
+
+def mark_missing_lost(*, audit: PhysicalAudit, by: User | None) -> int:
+    """Mark a finished audit's missing devices Lost (see `lost_candidates`); returns how
+    many. A device deployed to a room is checked in from it as Lost (its assignment
+    closes); the others change status in one UPDATE. Each device gets its audit entry.
+    Running it again marks nothing more. Raises ValidationError while the audit is open."""
+    if audit.status != PhysicalAudit.Status.FINISHED:
+        raise ValidationError("Finish the audit before marking its missing devices lost.")
+    note = f"Missing in the audit of {place_name(audit)} (#{audit.pk})."
+    with transaction.atomic():
+        devices = list(
+            lost_candidates(audit)
+            .select_for_update()
+            .annotate(
+                deployed=Exists(
+                    Assignment.objects.filter(device=OuterRef("pk"), checked_in_at__isnull=True)
+                )
+            )
+        )
+        for device in (d for d in devices if d.deployed):
+            check_in_device(device=device, by=by, status=Status.LOST, notes=note)
+        loose = [d for d in devices if not d.deployed]
+        before = {d.pk: audit_log.snapshot(d) for d in loose}
+        Device.objects.filter(pk__in=list(before)).update(
+            status=Status.LOST, updated_at=timezone.now()
+        )
+        for device in loose:
+            device.status = Status.LOST
+        audit_log.record_updates(loose, before, by=by)
+        audit_log.record_event(audit, by=by, summary=f"Marked {len(devices)} missing devices lost")
+    return len(devices)

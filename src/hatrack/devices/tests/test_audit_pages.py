@@ -237,3 +237,33 @@ def test_a_full_list_costs_a_fixed_number_of_queries(
 def test_scan_answers_carry_no_markup_outside_the_row(technician_client, audit):
     data = technician_client.post(scan_url(audit), {"code": "<b>x</b>"}, **JSON).json()
     assert "<b>" not in json.dumps(data["message"]) or data["outcome"] == "unknown"
+
+
+def finished(audit):
+    from hatrack.devices.services.audits import finish_audit
+
+    return finish_audit(audit=audit, by=None)
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+def test_only_leaders_mark_the_missing_devices_lost(persona, audit):
+    name, client = persona
+    finished(audit)
+    client.post(reverse("devices:audit_mark_lost", args=[audit.pk]))
+    lost = audit.items.filter(device__status="lost").count()
+    assert lost == (3 if name == "leader" else 0)
+
+
+def test_the_leader_is_offered_to_mark_the_missing_lost_once_finished(leader_client, audit):
+    assert "Mark 3 lost" not in leader_client.get(detail_url(audit)).content.decode()
+    finished(audit)
+    assert "Mark 3 lost" in leader_client.get(detail_url(audit)).content.decode()
+    response = leader_client.post(reverse("devices:audit_mark_lost", args=[audit.pk]), follow=True)
+    html = response.content.decode()
+    assert "3 missing devices marked lost." in html and "Mark 3 lost" not in html
+
+
+def test_technicians_are_not_offered_to_mark_devices_lost(technician_client, audit):
+    finished(audit)
+    assert "audit_mark_lost" not in technician_client.get(detail_url(audit)).content.decode()
+    assert "Mark 3 lost" not in technician_client.get(detail_url(audit)).content.decode()

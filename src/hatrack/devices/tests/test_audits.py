@@ -6,13 +6,15 @@ from django.core.exceptions import ValidationError
 
 from hatrack.conftest import make_user
 from hatrack.core.models import AuditEntry
-from hatrack.devices.models import AuditItem, Device, PhysicalAudit, Status
+from hatrack.devices.models import Assignment, AuditItem, Device, PhysicalAudit, Status
 from hatrack.devices.services.audits import (
     ALREADY,
     FOUND,
     UNEXPECTED,
     UNKNOWN,
     finish_audit,
+    lost_candidates,
+    mark_missing_lost,
     record_audit_scan,
     start_audit,
 )
@@ -183,3 +185,48 @@ def test_starting_a_large_audit_inserts_in_batches(tech, room, django_assert_max
     with django_assert_max_num_queries(10):
         audit = start_audit(site=room.site, room=room, by=tech)
     assert audit.expected_count == 60
+
+
+# --- Marking the missing devices lost (the leader's explicit follow-up) ---------------
+
+
+def finished_audit_with_missing(room, tech):
+    """Room 'room' expecting: one found, one missing loose, one missing deployed to the
+    room, one missing held by a student."""
+    found, loose = devices_in(room, 2)
+    deployed = make_assignment(device=make_device(site=room.site), room=room).device
+    held = make_assignment(device=make_device(site=room.site, room=room)).device
+    audit = start_audit(site=room.site, room=room, by=tech)
+    record_audit_scan(audit=audit, value=found.asset_tag, by=tech)
+    return finish_audit(audit=audit, by=tech), found, loose, deployed, held
+
+
+def test_marking_missing_devices_lost_spares_found_and_held_ones(tech, room):
+    audit, found, loose, deployed, held = finished_audit_with_missing(room, tech)
+    assert mark_missing_lost(audit=audit, by=tech) == 2
+    statuses = dict(Device.objects.values_list("pk", "status"))
+    assert statuses[loose.pk] == statuses[deployed.pk] == Status.LOST
+    assert statuses[found.pk] != Status.LOST and statuses[held.pk] == Status.DEPLOYED
+    assignment = Assignment.objects.get(device=deployed)
+    assert assignment.checked_in_at is not None and "Missing in the audit" in assignment.notes
+    assert AuditEntry.objects.filter(object_id=str(loose.pk), changes__status__1="lost").exists()
+
+
+def test_marking_lost_twice_marks_nothing_more(tech, room):
+    audit, *_ = finished_audit_with_missing(room, tech)
+    mark_missing_lost(audit=audit, by=tech)
+    assert mark_missing_lost(audit=audit, by=tech) == 0
+
+
+def test_a_device_moved_since_the_audit_is_not_marked_lost(tech, room):
+    audit, _found, loose, _deployed, _held = finished_audit_with_missing(room, tech)
+    Device.objects.filter(pk=loose.pk).update(room=make_room(site=room.site))
+    assert loose.pk not in set(lost_candidates(audit).values_list("pk", flat=True))
+
+
+def test_an_open_audit_cannot_mark_devices_lost(tech, room):
+    devices_in(room, 1)
+    audit = start_audit(site=room.site, room=room, by=tech)
+    with pytest.raises(ValidationError, match="Finish the audit"):
+        mark_missing_lost(audit=audit, by=tech)
+    assert not Device.objects.filter(status=Status.LOST).exists()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("audits/<int:pk>/", audits.audit_detail, name="audit_detail"),
     path("audits/<int:pk>/scan/", audits.audit_scan, name="audit_scan"),
     path("audits/<int:pk>/finish/", audits.audit_finish, name="audit_finish"),
+    path("audits/<int:pk>/mark-lost/", audits.audit_mark_lost, name="audit_mark_lost"),
 ]

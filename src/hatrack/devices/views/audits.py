@@ -157,6 +157,8 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "can_work": can(request.user, "devices.work"),
         "open": audit.status == PhysicalAudit.Status.OPEN,
     }
+    if not context["open"] and can(request.user, "devices.manage"):
+        context["lost_candidates"] = services.lost_candidates(audit).count()
     if kind:
         return _one_list(request, audit, kind, context)
     context["lists"] = [_preview(audit, name, context["counts"]) for name in queries.LISTS]
@@ -264,4 +266,20 @@ def audit_finish(request: HttpRequest, pk: int) -> HttpResponse:
             f"Audit finished: {counts['found']} found, {counts['missing']} missing, "
             f"{counts['unexpected']} unexpected.",
         )
+    return redirect("devices:audit_detail", pk=pk)
+
+
+@requires("devices.manage")
+@require_POST
+def audit_mark_lost(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader's explicit follow-up of a finished audit: its missing devices (those no
+    person holds) become Lost."""
+    audit = get_object_or_404(PhysicalAudit, pk=pk)
+    try:
+        count = services.mark_missing_lost(audit=audit, by=acting_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        noun = "device" if count == 1 else "devices"
+        messages.success(request, f"{count} missing {noun} marked lost.")
     return redirect("devices:audit_detail", pk=pk)
