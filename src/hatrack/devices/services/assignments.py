@@ -39,8 +39,17 @@ def lock_device(device: Device) -> Device:
 
 
 def open_assignment(device: Device) -> Assignment | None:
-    """The device's open assignment (at most one: a unique index). Its holder and room load
-    only when asked for: on a scan's hot path there is usually none to name."""
+    """The device's open assignment (at most one: a unique index), with holder and room."""
+    return (
+        Assignment.objects.filter(device=device, checked_in_at__isnull=True)
+        .select_related("holder", "room")
+        .first()
+    )
+
+
+def _open_bare(device: Device) -> Assignment | None:
+    """open_assignment without the joins, for check-out's hot path (a scan), where there is
+    usually none; its holder then loads only to name them in the refusal."""
     return Assignment.objects.filter(device=device, checked_in_at__isnull=True).order_by().first()
 
 
@@ -97,7 +106,7 @@ def check_out_device(
     """
     with transaction.atomic():
         device = lock_device(device)
-        _check_available(device, open_assignment(device))
+        _check_available(device, _open_bare(device))
         _check_target(device, holder, room, kit)
         before = audit.snapshot(device)
         now = timezone.now()

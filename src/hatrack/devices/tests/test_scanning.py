@@ -198,7 +198,7 @@ def test_another_technician_a_moment_faster_wins_and_the_scan_is_refused(
     scan(handout, "55515", tech)
     make_assignment(device=device)
     # Both read "not checked out" before either wrote: the database's constraint decides.
-    monkeypatch.setattr(assignments, "open_assignment", lambda device: None)
+    monkeypatch.setattr(assignments, "_open_bare", lambda device: None)
     result = scan(handout, "T0015", tech)
     assert (result.ok, result.message) == (False, "T0015 is already checked out.")
     assert Assignment.objects.filter(device=device).count() == 1
