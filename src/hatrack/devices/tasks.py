@@ -9,7 +9,7 @@ from django_tasks.signals import task_finished
 
 from hatrack.core.models import ImportRun
 from hatrack.devices.imports.service import import_devices
-from hatrack.devices.imports.uploads import KIND, finish_device_import
+from hatrack.devices.imports.uploads import KIND, checked_rows_path, finish_device_import
 from hatrack.directory.imports.uploads import fail_interrupted_import
 
 
@@ -24,6 +24,8 @@ def run_device_import(run_id: int) -> str:
     if run is None or run.finished:
         return run.status if run else "missing"
     options = run.options or {}
+    dry_run = bool(options.get("dry_run"))
+    checked = checked_rows_path(run)
     try:
         import_devices(
             source=Path(run.source_path),
@@ -31,10 +33,12 @@ def run_device_import(run_id: int) -> str:
             mapping=options.get("mapping") or None,
             by=run.created_by,
             run=run,
-            dry_run=bool(options.get("dry_run")),
+            dry_run=dry_run,
             create_missing=bool(options.get("create_missing", True)),
             skip_bad_rows=bool(options.get("skip_bad_rows")),
             source_name=run.source_name,
+            keep_rows=checked if dry_run else None,
+            rows_from=checked if not dry_run and checked.is_file() else None,
         )
     finally:
         finish_device_import(run)

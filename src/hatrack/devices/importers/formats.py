@@ -19,7 +19,11 @@ FORMATS: dict[str, str] = {
     "csv": "CSV or XLSX with column mapping",
 }
 # Which console a format's devices report to ("" for a plain spreadsheet).
-CONSOLES: dict[str, str] = {"google": Console.GOOGLE, "intune": Console.INTUNE, "csv": ""}
+CONSOLES: dict[str, str] = {
+    "google": Console.GOOGLE.value,
+    "intune": Console.INTUNE.value,
+    "csv": "",
+}
 LAYOUTS = {"google": GOOGLE_ADMIN, "intune": INTUNE}
 
 

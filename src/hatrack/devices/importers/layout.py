@@ -15,6 +15,8 @@ from hatrack.devices.importers import fields as parse
 from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
 from hatrack.devices.importers.tables import Table
 
+# DeviceRow's fields after its line number, in order.
+ROW_FIELDS = DeviceRow._fields[1:]
 # field -> how to read its cell
 PARSERS: dict[str, parse.Parse] = {
     "serial_number": parse.serial_number,
@@ -95,6 +97,10 @@ class DeviceParser:
                 line=1,
             )
         self.fields = frozenset(self.columns)
+        self._readers = [
+            (name, position, header, PARSERS[name])
+            for name, (position, header) in self.columns.items()
+        ]
         self.seen: dict[str, int] = {}
         self.rows = 0
 
@@ -125,16 +131,15 @@ class DeviceParser:
             yield self.parse(line, cells)
 
     def parse(self, line: int, cells: list[str]) -> DeviceRow | list[RowError]:
-        values: dict[str, str] = {}
+        values = dict.fromkeys(ROW_FIELDS, "")
         errors: list[RowError] = []
         width = len(cells)
-        for name, (position, header) in self.columns.items():
-            raw = cells[position] if position < width else ""
+        for name, position, header, read in self._readers:
             try:
-                values[name] = PARSERS[name](raw)
+                values[name] = read(cells[position] if position < width else "")
             except ValueError as exc:
                 errors.append(RowError(line, header, str(exc)))
-        serial = values.get("serial_number", "")
+        serial = values["serial_number"]
         if serial:
             first = self.seen.setdefault(serial, line)
             if first != line:
@@ -144,20 +149,9 @@ class DeviceParser:
                 )
         if errors:
             return errors
-        extra = {name: cells[i] if i < width else "" for name, i in self.extra.items()}
-        return DeviceRow(
-            line=line,
-            serial_number=serial,
-            asset_tag=values.get("asset_tag", ""),
-            manufacturer=self.layout.manufacturer(values),
-            model=values.get("model", ""),
-            category=self.layout.category({**values, **extra}),
-            console_id=values.get("console_id", ""),
-            os_version=values.get("os_version", ""),
-            last_checkin_at=values.get("last_checkin_at", ""),
-            console_user=values.get("console_user", ""),
-            org_unit=values.get("org_unit", ""),
-            wifi_mac=values.get("wifi_mac", ""),
-            ethernet_mac=values.get("ethernet_mac", ""),
-            auto_update_expiration=values.get("auto_update_expiration", ""),
-        )
+        layout = self.layout
+        values["manufacturer"] = layout.manufacturer(values)
+        if self.extra:
+            values.update({name: cells[i] if i < width else "" for name, i in self.extra.items()})
+        values["category"] = layout.category(values)
+        return DeviceRow(line, *(values[name] for name in ROW_FIELDS))

@@ -30,18 +30,22 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hatrack.core.audit import record_batch, record_updates, snapshot
-from hatrack.core.models import ImportRun
+from hatrack.core.audit import record_batch
+from hatrack.core.middleware import current_request_id
+from hatrack.core.models import AuditEntry, ImportRun
 from hatrack.devices.importers.formats import CONSOLES, open_export
 from hatrack.devices.importers.layout import DeviceParser
 from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
+from hatrack.devices.imports.checked import CheckedRows, CheckedRowsWriter
 from hatrack.devices.imports.progress import DeviceProgress
 from hatrack.devices.imports.results import DeviceImportResult
 from hatrack.devices.imports.spool import Spool
+from hatrack.devices.imports.writer import DeviceWriter
 from hatrack.devices.models import Category, Console, Device, DeviceModel
 from hatrack.directory.imports.progress import PROGRESS_EVERY_ROWS, ProgressCallback
 from hatrack.directory.models import Site
@@ -56,7 +60,9 @@ CONSOLE_FIELDS = (
     "console_id", "os_version", "last_checkin_at", "console_user", "org_unit",
     "wifi_mac", "ethernet_mac", "auto_update_expiration",
 )  # fmt: skip
-UPDATE_FIELDS = (*CONSOLE_FIELDS, "console", "asset_tag", "site", "updated_at")
+# What a console reports on every sync: counted and written, but not audited per device
+# (a weekly export would otherwise add an entry for nearly every device).
+TELEMETRY = {"last_checkin_at", "os_version", "console_user"}
 # The kinds of device each console manages: the fleet's devices it should list.
 CONSOLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     Console.GOOGLE: (Category.CHROMEBOOK,),
@@ -77,25 +83,37 @@ def import_devices(
     create_missing: bool,
     skip_bad_rows: bool = False,
     source_name: str = "",
+    keep_rows: Path | None = None,
+    rows_from: Path | None = None,
 ) -> DeviceImportResult:
     """Import (or, with `dry_run`, preview) the device export at `source`.
 
     Returns the result; `run` (when given) is updated as the import goes and holds the
-    same outcome at the end.
+    same outcome at the end. A preview given `keep_rows` stores its checked rows there;
+    an import given `rows_from` (such a file) replays them instead of reading `source`
+    again (see `checked`).
     """
     report = DeviceProgress(run, progress)
     report.start()
     options = _Options(format, by, dry_run, create_missing, skip_bad_rows)
+    keep = CheckedRowsWriter(keep_rows) if keep_rows is not None else None
     try:
-        with open_export(source, format=format, mapping=mapping, name=source_name) as parser:
-            result = _Import(parser, options, report).run()
+        if rows_from is not None:
+            result = _Import(CheckedRows(rows_from), options, report).run()
+        else:
+            with open_export(source, format=format, mapping=mapping, name=source_name) as parser:
+                result = _Import(parser, options, report, keep).run()
     except DeviceFileError as exc:
+        if keep is not None:
+            keep.discard()
         result = DeviceImportResult(
             status=ImportRun.Status.REJECTED, dry_run=dry_run, message=exc.message
         )
         result.file_error = True
         result.add_error(RowError(exc.line, "", exc.message))
     except BaseException as exc:
+        if keep is not None:
+            keep.discard()
         report.failed(exc)
         raise
     report.complete(result)
@@ -127,19 +145,21 @@ def _stored(value: Any) -> str:
     return str(value)
 
 
-def _db_value(name: str, value: str) -> Any:
-    if name == "last_checkin_at":
-        return datetime.datetime.fromisoformat(value) if value else None
-    if name == "auto_update_expiration":
-        return datetime.date.fromisoformat(value) if value else None
-    return value
-
-
 class _Import:
     """One run of the two passes over one export."""
 
-    def __init__(self, parser: DeviceParser, options: _Options, report: DeviceProgress) -> None:
+    def __init__(
+        self,
+        parser: DeviceParser | CheckedRows,
+        options: _Options,
+        report: DeviceProgress,
+        keep: CheckedRowsWriter | None = None,
+    ) -> None:
         self.parser = parser
+        self.keep = keep
+        self.parse_errors: list[RowError] = []
+        self.parse_error_count = 0
+        self.parse_bad_lines: set[int] = set()
         self.options = options
         self.report = report
         self.result = DeviceImportResult(status=ImportRun.Status.DONE, dry_run=options.dry_run)
@@ -178,14 +198,36 @@ class _Import:
                     pending = []
             else:
                 self._reject(parsed)
+                self._remember(parsed)
             if number % PROGRESS_EVERY_ROWS == 0:
                 self.report.advance(table.done, self.result.error_count)
         self._classify(pending)
+        self._finish_replay_or_keep()
         self.result.rows = self.parser.rows
         self.result.new_models = [name for _, name, _ in self.new_models.values()]
         self.report.advance(table.total, self.result.error_count)
         if self.options.console:
             self._find_missing_from_console()
+
+    def _remember(self, errors: list[RowError]) -> None:
+        """The parser's own errors, for the checked rows a preview keeps."""
+        if self.keep is not None:
+            self.parse_error_count += len(errors)
+            self.parse_errors.extend(errors[: max(0, 500 - len(self.parse_errors))])
+            self.parse_bad_lines.update(e.line for e in errors)
+
+    def _finish_replay_or_keep(self) -> None:
+        if self.keep is not None:
+            self.keep.finish(
+                self.parser,  # type: ignore[arg-type]  # a keeping import reads a parser
+                self.parse_errors,
+                self.parse_error_count,
+                self.parse_bad_lines,
+            )
+        if isinstance(self.parser, CheckedRows):
+            # The preview kept at most 500 of its errors: count the others too.
+            self.result.error_count += self.parser.error_count - len(self.parser.errors)
+            self.bad_lines |= self.parser.bad_lines
 
     def _reject(self, errors: Iterable[RowError]) -> None:
         for error in errors:
@@ -199,6 +241,8 @@ class _Import:
         """Which rows need writing: new devices and changed ones. Counts the rest."""
         if not rows:
             return
+        if self.keep is not None:
+            self.keep.add(rows)
         found = {
             values["serial_number"]: values
             for values in Device.objects.filter(
@@ -289,17 +333,26 @@ class _Import:
 
     def _update(self, row: DeviceRow, existing: dict[str, Any]) -> tuple[Any, ...] | None:
         changes: dict[str, list[str]] = {}
+        final: dict[str, Any] = {}
         for name in self.copied:
             new, old = getattr(row, name), _stored(existing[name])
+            final[name] = old
             if new != old and (new or self.options.clears):
                 changes[name] = [old, new]
-        if self.options.console and existing["console"] != self.options.console:
-            changes["console"] = [existing["console"], self.options.console]
+                final[name] = new
+        if self.options.console:
+            final["console"] = self.options.console
+            if existing["console"] != self.options.console:
+                changes["console"] = [existing["console"], self.options.console]
+        final["asset_tag"] = existing["asset_tag"]
         if row.asset_tag and not existing["asset_tag"]:
             changes["asset_tag"] = ["", row.asset_tag]
+            final["asset_tag"] = row.asset_tag
+        final["site_id"] = existing["site_id"]
         site = self._site_for(row.org_unit) if existing["site_id"] is None else None
         if site is not None:
             changes["site"] = ["", next(c for c, pk in self.sites.items() if pk == site)]
+            final["site_id"] = site
         if not changes:
             self.result.unchanged += 1
             self.result.sample("unchanged", row.serial_number)
@@ -313,7 +366,9 @@ class _Import:
                 "changes": {_LABELS[k]: v for k, v in changes.items()},
             },
         )
-        return ("u", existing["pk"], site or 0, "", tuple(row))
+        audited = {k: v for k, v in changes.items() if k not in TELEMETRY}
+        label = final["asset_tag"] or row.serial_number
+        return ("u", existing["pk"], final, audited, label)
 
     def _known_models(self) -> dict[str, int]:
         known: dict[str, int] = {}
@@ -367,10 +422,12 @@ class _Import:
                 _lock_imports()
                 now = timezone.now()
                 model_ids = self._create_models()
+                writer = DeviceWriter()
+                stamp = now.isoformat()  # adapted once per row instead of per value
                 self.report.begin("Writing devices", self.spool.count)
                 done = 0
                 for batch in self.spool.batches():
-                    self._write(batch, model_ids, now)
+                    self._write(writer, batch, model_ids, stamp)
                     done += len(batch)
                     self.report.advance(done, self.result.error_count)
                 if self.options.console:
@@ -381,67 +438,79 @@ class _Import:
 
     def _create_models(self) -> dict[str, int]:
         ids = dict(self.models)
-        created = DeviceModel.objects.bulk_create(
-            [
-                DeviceModel(manufacturer=manufacturer, name=name, category=category)
-                for manufacturer, name, category in self.new_models.values()
-            ]
-        )
-        for key, model in zip(self.new_models, created, strict=True):
-            ids[key] = (
-                model.pk
-                if model.pk
-                else DeviceModel.objects.get(manufacturer=model.manufacturer, name=model.name).pk
+        for key, (manufacturer, name, category) in self.new_models.items():
+            model = DeviceModel.objects.create(
+                manufacturer=manufacturer, name=name, category=category
             )
+            ids[key] = model.pk
         return ids
 
-    def _write(self, batch: list[tuple[Any, ...]], model_ids: dict[str, int], now: Any) -> None:
-        creates = [item for item in batch if item[0] == "c"]
-        updates = {item[1]: item for item in batch if item[0] == "u"}
-        if creates:
-            Device.objects.bulk_create(
-                [self._new_device(item, model_ids, now) for item in creates],
-                batch_size=1000,
-            )
+    def _write(
+        self,
+        writer: DeviceWriter,
+        batch: list[tuple[Any, ...]],
+        model_ids: dict[str, int],
+        now: str,
+    ) -> None:
+        creates = [self._new_device(item, model_ids, now) for item in batch if item[0] == "c"]
+        writer.insert(creates)
+        updates = [item for item in batch if item[0] == "u"]
         if updates:
-            devices = list(Device.objects.filter(pk__in=list(updates)))
-            before = {d.pk: snapshot(d) for d in devices}
-            for device in devices:
-                self._change(device, updates[device.pk], now)
-            Device.objects.bulk_update(devices, UPDATE_FIELDS, batch_size=500)
-            record_updates(devices, before, by=self.options.by)
+            names = [*self.copied, "asset_tag", "site_id", "updated_at"]
+            if self.options.console:
+                names += ["console", "console_seen_at"]
+            rows = [
+                (pk, {**final, "asset_tag": final["asset_tag"] or None,
+                      "updated_at": now, "console_seen_at": now})
+                for _, pk, final, _, _ in updates
+            ]  # fmt: skip
+            writer.update(names, rows)
+            self._audit_updates(updates)
 
-    def _new_device(self, item: tuple[Any, ...], model_ids: dict[str, int], now: Any) -> Device:
+    def _new_device(
+        self, item: tuple[Any, ...], model_ids: dict[str, int], now: str
+    ) -> dict[str, Any]:
         _, _, site, model_key, values = item
         row = DeviceRow(*values)
-        device = Device(
-            serial_number=row.serial_number,
-            asset_tag=row.asset_tag or None,
-            model_id=model_ids[model_key],
-            site_id=site or None,
-            console=self.options.console,
-            console_seen_at=now if self.options.console else None,
-        )
+        device: dict[str, Any] = {
+            "serial_number": row.serial_number,
+            "asset_tag": row.asset_tag or None,
+            "model_id": model_ids[model_key],
+            "site_id": site or None,
+            "console": self.options.console,
+            "console_seen_at": now if self.options.console else None,
+            "created_at": now,
+            "updated_at": now,
+        }
         for name in self.copied:
-            setattr(device, name, _db_value(name, getattr(row, name)))
+            device[name] = getattr(row, name)
         return device
 
-    def _change(self, device: Device, item: tuple[Any, ...], now: Any) -> None:
-        _, _, site, _, values = item
-        row = DeviceRow(*values)
-        for name in self.copied:
-            value = getattr(row, name)
-            if value or self.options.clears:
-                setattr(device, name, _db_value(name, value))
-        if self.options.console:
-            device.console = self.options.console
-        if row.asset_tag and not device.asset_tag:
-            device.asset_tag = row.asset_tag
-        if site and device.site_id is None:
-            device.site_id = site
-        device.updated_at = now
+    def _audit_updates(self, updates: list[tuple[Any, ...]]) -> None:
+        """An update entry per device whose record (not only its telemetry) changed."""
+        by = self.options.by
+        content_type = ContentType.objects.get_for_model(Device)
+        request_id = current_request_id.get()
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    actor=by,
+                    actor_name=by.get_username() if by else "system",
+                    action=AuditEntry.Action.UPDATE,
+                    content_type=content_type,
+                    object_id=str(pk),
+                    object_repr=label[:200],
+                    summary=f"Device import of {self.parser.table.name}"[:300],
+                    changes=audited,
+                    request_id=request_id,
+                )
+                for _, pk, _, audited, label in updates
+                if audited
+            ],
+            batch_size=500,
+        )
 
-    def _mark_seen(self, now: Any) -> None:
+    def _mark_seen(self, now: datetime.datetime) -> None:
         for start in range(0, len(self.seen_pks), BATCH_SIZE):
             chunk = self.seen_pks[start : start + BATCH_SIZE]
             Device.objects.filter(pk__in=chunk).update(console_seen_at=now)

@@ -131,8 +131,14 @@ def _enqueue(run: ImportRun) -> None:
     transaction.on_commit(partial(run_device_import.enqueue, run.pk))
 
 
+def checked_rows_path(run: ImportRun) -> Path:
+    """Where a preview keeps its checked rows for the confirmed import (beside the upload)."""
+    return Path(f"{run.source_path}.checked")
+
+
 def finish_device_import(run: ImportRun) -> None:
-    """After a run: the real import's upload is removed (it names people's devices);
-    a preview keeps it until confirmed."""
+    """After a run: the real import's upload and checked rows are removed (they name
+    people's devices); a preview keeps them until confirmed."""
     if not run.options.get("dry_run"):
         discard_upload(run.source_path)
+        discard_upload(str(checked_rows_path(run)))

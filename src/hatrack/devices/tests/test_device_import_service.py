@@ -154,7 +154,7 @@ def test_an_asset_tag_of_another_device_is_a_row_error():
 def test_a_failure_while_writing_leaves_nothing_behind(monkeypatch):
     from hatrack.devices.imports import service
 
-    def explode(self, batch, model_ids, now):
+    def explode(self, writer, batch, model_ids, now):
         model_id = next(iter(model_ids.values()))
         Device.objects.create(serial_number="HALF0001", model_id=model_id)
         raise RuntimeError("disk full")
@@ -221,3 +221,30 @@ def test_the_run_holds_the_counts_samples_and_message(leader):
     assert run.counts["created"] == 5
     assert len(run.counts["samples"]["create"]) == 5
     assert run.message.startswith("Preview, nothing saved yet: would have 5 created")
+
+
+def test_a_confirmed_import_replays_the_previews_checked_rows(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_bytes((DATA / "google_admin_broken.csv").read_bytes())
+    checked = tmp_path / "export.csv.checked"
+    preview = import_devices(
+        source=export, format="google", by=None, dry_run=True, create_missing=True,
+        keep_rows=checked,
+    )  # fmt: skip
+    export.unlink()  # the import must not need the file again
+    result = import_devices(
+        source=export, format="google", by=None, dry_run=False, create_missing=True,
+        skip_bad_rows=True, rows_from=checked,
+    )  # fmt: skip
+    assert (preview.created, preview.error_count) == (2, 3)
+    assert (result.created, result.skipped, result.error_count) == (2, 3, 3)
+    assert [e.line for e in result.errors] == [2, 3, 5]
+    assert Device.objects.count() == 2
+
+
+def test_replayed_rows_are_compared_with_the_fleet_as_it_is_now(tmp_path):
+    checked = tmp_path / "google.checked"
+    run_import("google_admin.csv", dry_run=True, keep_rows=checked)
+    make_device(serial_number="5CD1234ABC")
+    result = run_import("google_admin.csv", rows_from=checked)
+    assert (result.created, result.updated) == (4, 1)
