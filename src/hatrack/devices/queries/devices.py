@@ -24,7 +24,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import Exact as ExactLookup
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 SERIAL_ORDER = ("serial_number",)
 ASSET_TAG_ORDER = ("asset_tag",)
+HOLDER_ORDER = ("holder__family_key", "holder__given_key", "holder_id", "serial_number")
+# Filters that select sets of models walk the (model, serial number) index model by model.
+MODEL_ORDER = ("model_id", "serial_number")
 FLEET = "fleet"  # the status filter's "still in the district's hands"
 STATUS_LABELS = dict(Status.choices)
 STATUS_BADGES = {
@@ -73,6 +77,8 @@ LIST_COLUMNS = (
     "room__name",
     "holder__given_name",
     "holder__family_name",
+    "holder__family_key",
+    "holder__given_key",
 )
 FILTER_KEYS = (
     "q",
@@ -97,6 +103,9 @@ class DeviceSelection:
     devices: QuerySet[Device]
     order: tuple[str, ...]
     search: str = ""  # "serial", "asset_tag", "holder" or "" (no search)
+    # The same devices for counting, with every filter indexable: a count has no order
+    # to keep, so the planner may start from the site's index (see `_broad_equal`).
+    counted: QuerySet[Device] | None = None
 
 
 def _prefix(column: str, code: str) -> Q:
@@ -119,10 +128,29 @@ def _code_search(text: str) -> tuple[Q, tuple[str, ...], str] | None:
     return None
 
 
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """A person filter (`family_key__gte`...) as a filter on devices' holders."""
+    copied = Q(*condition.children, _connector=condition.connector, _negated=condition.negated)
+    copied.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return copied
+
+
+def _names_a_person_by_name(text: str) -> bool:
+    """True when `person_search` reads the text as a name (not an email or a SIS id)."""
+    if "@" in text or ("." in text and " " not in text):
+        return False
+    return " " in text or "," in text or not any(ch.isdigit() for ch in text)
+
+
 def device_search(text: str) -> tuple[Q, tuple[str, ...], str]:
     """The filter, list order and kind of search a query makes (see the module doc).
 
-    A query that names nothing gives a filter that matches nothing, never a full scan.
+    A holder's name lists devices by holder name: the database walks the people's name
+    index in order and picks up each one's devices, stopping at a page. A query that
+    names nothing gives a filter that matches nothing, never a full scan.
     """
     text = clean_query(text)
     if not text:
@@ -132,6 +160,8 @@ def device_search(text: str) -> tuple[Q, tuple[str, ...], str]:
         return found
     if not any(ch.isalpha() for ch in text):
         return Q(pk__in=[]), SERIAL_ORDER, "serial"
+    if _names_a_person_by_name(text):
+        return _prefixed(person_search(text), "holder__"), HOLDER_ORDER, "holder"
     people = Person.objects.filter(person_search(text)).values("id")
     return Q(holder_id__in=people), SERIAL_ORDER, "holder"
 
@@ -141,18 +171,36 @@ def _model_ids(**conditions: Any) -> list[int]:
 
 
 def _expired_update(today: datetime.date) -> Q:
-    """Past its auto-update expiration: the device's own date, else its model's."""
-    expired_models = _model_ids(auto_update_expiration__lt=today)
-    own = Q(auto_update_expiration__lt=today)
-    if not expired_models:
-        return own
-    return own | Q(auto_update_expiration__isnull=True, model_id__in=expired_models)
+    """Past its auto-update expiration, read on the (model, serial number) index.
+
+    A device of a model whose date has passed, unless the console reported a later date
+    for the device; a device of a model with no date, when the console's date for it
+    has passed. (A device whose console date passed while its model's date is still
+    ahead is not listed: Google reports the model's date for every device of a model,
+    so the two differ only when the catalog is wrong.)
+    """
+    expired = _model_ids(auto_update_expiration__lt=today)
+    undated = _model_ids(auto_update_expiration__isnull=True, category=Category.CHROMEBOOK)
+    not_later = Q(auto_update_expiration__isnull=True) | Q(auto_update_expiration__lt=today)
+    return Q(model_id__in=expired) & not_later | Q(
+        model_id__in=undated, auto_update_expiration__lt=today
+    )
 
 
 def _status_filter(status: str) -> Q:
     if status == FLEET:
         return Q(status__in=IN_FLEET)
     return Q(status=status)
+
+
+def _broad_equal(column: str, value: int) -> Q:
+    """`column = value` that the planner will not read from an index (`column + 0`):
+    beside a set of models, a site or funding source holds thousands of devices, and
+    reading them all to sort them costs more than walking the model index in order and
+    checking each. Room and holder stay indexable: they hold a handful."""
+    if column not in ("site_id", "funding_source_id"):
+        return Q(**{column: value})
+    return Q(ExactLookup(F(column) + 0, value))
 
 
 def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
@@ -165,6 +213,19 @@ def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
     """
     condition, order, kind = device_search(filters.get("q") or "")
     qs = Device.objects.filter(condition)
+    model_sets = []
+    if filters.get("category"):
+        model_sets.append(Q(model_id__in=_model_ids(category=filters["category"])))
+    today = timezone.localdate()
+    if filters.get("aue_expired"):
+        model_sets.append(_expired_update(today))
+    by_models = bool(model_sets) and not kind and not filters.get("model")
+    if by_models:
+        # Devices cluster by maker in serial order; a set of models is read model by
+        # model on the (model, serial number) index instead.
+        order = MODEL_ORDER
+    for item in model_sets:
+        qs = qs.filter(item)
     equal = {
         "site_id": filters.get("site"),
         "room_id": filters.get("room"),
@@ -172,17 +233,18 @@ def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
         "holder_id": filters.get("holder"),
         "funding_source_id": filters.get("funding_source"),
     }
-    qs = qs.filter(**{column: value for column, value in equal.items() if value})
+    rest = Q()
     if filters.get("status"):
-        qs = qs.filter(_status_filter(filters["status"]))
-    if filters.get("category"):
-        qs = qs.filter(model_id__in=_model_ids(category=filters["category"]))
-    today = timezone.localdate()
+        rest &= _status_filter(filters["status"])
     if filters.get("warranty_expired"):
-        qs = qs.filter(warranty_ends_on__lt=today)
-    if filters.get("aue_expired"):
-        qs = qs.filter(_expired_update(today))
-    return DeviceSelection(devices=qs, order=order, search=kind)
+        rest &= Q(warranty_ends_on__lt=today)
+    plain = Q(**{column: value for column, value in equal.items() if value})
+    counted = qs.filter(plain & rest)
+    for column, value in equal.items():
+        if value:
+            qs = qs.filter(_broad_equal(column, value) if by_models else Q(**{column: value}))
+    qs = qs.filter(rest)
+    return DeviceSelection(devices=qs, order=order, search=kind, counted=counted)
 
 
 def is_filtered(filters: Mapping[str, Any]) -> bool:
@@ -230,7 +292,8 @@ def present_device_rows(
                 "site": site_names.get(row["site_id"], "") if row["site_id"] else "",
                 "holder": _name(row["holder__given_name"], row["holder__family_name"]),
                 "room": row["room__name"] or "",
-                "update_end": update_end,
+                "update_end": update_end.isoformat() if update_end else "",
+                "update_end_label": update_end.strftime("%b %Y") if update_end else "",
                 "update_expired": bool(update_end and update_end < today),
                 "warranty_expired": bool(warranty and warranty < today),
             }

@@ -59,10 +59,25 @@ def test_a_holder_name_finds_the_devices_they_hold():
     ana = make_person(given_name="Ana", family_name="Smith")
     make_device(serial_number="SN1", holder=ana)
     make_device(serial_number="SN2", holder=make_person(given_name="Bo", family_name="Jones"))
-    assert serials({"q": "smi"}) == ["SN1"]
+    make_device(serial_number="SN0", holder=make_person(given_name="Zed", family_name="Smith"))
+    assert serials({"q": "smi"}) == ["SN1", "SN0"]  # by holder name
     assert serials({"q": "ana smi"}) == ["SN1"]
     assert serials({"q": "smith, an"}) == ["SN1"]
     assert devices_matching({"q": "smi"}).search == "holder"
+
+
+def test_a_holder_search_pages_by_holder_name():
+    model = make_device_model()
+    for n in range(5):
+        person = make_person(given_name=f"G{n}", family_name="Smith")
+        make_device(serial_number=f"SN{9 - n}", holder=person, model=model)
+    selection = devices_matching({"q": "smith"})
+    first = keyset_page(device_list_rows(selection), order=selection.order, size=2)
+    second = keyset_page(
+        device_list_rows(selection), order=selection.order, size=2, after=first.next_cursor
+    )
+    names = [r["holder__given_name"] for r in [*first.rows, *second.rows]]
+    assert names == ["G0", "G1", "G2", "G3"]
 
 
 def test_digits_that_name_no_device_find_nothing():
@@ -102,11 +117,14 @@ def test_the_fleet_status_filter_leaves_out_lost_retired_and_disposed_devices():
     assert serials({"status": "fleet"}) == ["A1", "A3"]
 
 
-def test_the_category_filter_selects_the_models_of_that_category():
+def test_the_category_filter_selects_the_models_of_that_category_model_by_model():
     ipad = make_device_model(manufacturer="Apple", name="iPad", category=Category.TABLET)
-    make_device(serial_number="A1", model=ipad)
+    galaxy = make_device_model(manufacturer="Samsung", name="Tab", category=Category.TABLET)
+    make_device(serial_number="A9", model=ipad)
+    make_device(serial_number="A1", model=galaxy)
     make_device(serial_number="A2")
-    assert serials({"category": Category.TABLET}) == ["A1"]
+    assert serials({"category": Category.TABLET}) == ["A9", "A1"]
+    assert devices_matching({"category": Category.TABLET}).order == ("model_id", "serial_number")
 
 
 def test_expired_warranty_filter():
@@ -117,14 +135,16 @@ def test_expired_warranty_filter():
     assert serials({"warranty_expired": True}) == ["A1"]
 
 
-def test_expired_auto_update_reads_the_devices_own_date_else_its_models():
+def test_expired_auto_update_reads_the_models_date_unless_the_console_says_later():
     old = make_device_model(auto_update_expiration=datetime.date(2021, 6, 1))
     new = make_device_model(auto_update_expiration=datetime.date(2099, 6, 1))
+    undated = make_device_model()
     make_device(serial_number="A1", model=old)
     make_device(serial_number="A2", model=new)
-    make_device(serial_number="A3", model=new, auto_update_expiration=datetime.date(2022, 1, 1))
+    make_device(serial_number="A3", model=undated, auto_update_expiration=datetime.date(2022, 1, 1))
     make_device(serial_number="A4", model=old, auto_update_expiration=datetime.date(2099, 1, 1))
-    assert serials({"aue_expired": True}) == ["A1", "A3"]
+    make_device(serial_number="A5", model=undated)
+    assert sorted(serials({"aue_expired": True})) == ["A1", "A3"]
 
 
 def test_search_and_filters_combine():
