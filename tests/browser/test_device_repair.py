@@ -43,7 +43,11 @@ def test_technician_repairs_a_students_chromebook_with_a_loaner_and_charges_a_fe
     technician, student, chromebook, loaner = fleet
     signed_in(page, technician)
 
-    page.goto(reverse("devices:repair_create", args=[chromebook.pk]))
+    page.goto(reverse("devices:repair_list"))
+    expect(page.get_by_text("No open repairs")).to_be_visible()
+    page.get_by_label("Open a repair for").fill("lhs-01234")
+    page.keyboard.press("Enter")  # as a barcode scanner ends its input
+    expect(page.get_by_role("heading", name="Open a repair for LHS-01234")).to_be_visible()
     expect(page.get_by_text("checks the device in from Devon Achterberg")).to_be_visible()
     page.get_by_label("Problem").fill("Screen cracked after a fall from the desk.")
     page.get_by_label("Damage").select_option(label="Cracked screen")

@@ -186,6 +186,35 @@ class RepairPartForm(forms.Form):
     unit_cost = _money_field("Unit cost ($)")
 
 
+def find_device(code: str) -> Device | None:
+    """A device by its asset tag or serial number, as scanned or typed."""
+    normalized = normalize_code(code)
+    if not normalized:
+        return None
+    return (
+        Device.objects.select_related("model")
+        .filter(Q(asset_tag=normalized) | Q(serial_number=normalized))
+        .first()
+    )
+
+
+class DeviceTagForm(forms.Form):
+    """The broken device, scanned or typed, to open a repair for it."""
+
+    tag = forms.CharField(
+        label="Device's asset tag",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "Scan or type"}),
+    )
+
+    def clean_tag(self) -> Device:
+        code = self.cleaned_data.get("tag") or ""
+        device = find_device(code)
+        if device is None:
+            raise ValidationError(f"No device has the tag or serial number {normalize_code(code)}.")
+        return device
+
+
 class LoanerForm(forms.Form):
     """The loaner, scanned or typed by its asset tag (or serial number)."""
 
@@ -203,14 +232,10 @@ class LoanerForm(forms.Form):
     )
 
     def clean_loaner(self) -> Device:
-        code = normalize_code(self.cleaned_data.get("loaner") or "")
-        device = (
-            Device.objects.select_related("model")
-            .filter(Q(asset_tag=code) | Q(serial_number=code))
-            .first()
-        )
+        code = self.cleaned_data.get("loaner") or ""
+        device = find_device(code)
         if device is None:
-            raise ValidationError(f"No device has the tag or serial number {code}.")
+            raise ValidationError(f"No device has the tag or serial number {normalize_code(code)}.")
         return device
 
 

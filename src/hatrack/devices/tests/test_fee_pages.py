@@ -1,6 +1,7 @@
 """Fee pages: who may see and change fees, the list (owed first, totals, query counts),
 charging, payments and waivers, and bad input that changes nothing."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -73,7 +74,7 @@ def test_all_fees_list_the_owed_ones_first(technician_client):
     paid = make_fee(amount=Decimal("5"), amount_paid=Decimal("5"), status="paid")
     owed = make_fee()
     make_fee(status="waived")
-    Fee.objects.filter(pk=owed.pk).update(charged_at=paid.charged_at - timezone.timedelta(days=9))
+    Fee.objects.filter(pk=owed.pk).update(charged_at=paid.charged_at - datetime.timedelta(days=9))
     rows = technician_client.get(FEES, {"status": "all"}).context["rows"]
     assert rows[0]["reference"] == f"F-{owed.pk}"
     assert {r["status"] for r in rows[1:]} == {"Paid", "Waived"}

@@ -307,3 +307,19 @@ def test_the_list_marks_a_loaner_out_until_it_is_collected(technician_client, re
     )
     rows = technician_client.get(REPAIRS, {"status": "all"}).context["rows"]
     assert rows[0]["loaner"] is False
+
+
+def test_the_lists_box_finds_a_scanned_device_and_opens_its_repair_form(technician_client):
+    device = make_device(asset_tag="CB2002")
+    response = technician_client.get(reverse("devices:repair_start"), {"tag": " cb2002 "})
+    assert response["Location"] == reverse("devices:repair_create", args=[device.pk])
+
+
+def test_the_lists_box_names_an_unknown_tag(technician_client):
+    response = technician_client.get(reverse("devices:repair_start"), {"tag": "NOPE1"}, follow=True)
+    assert "No device has the tag or serial number NOPE1." in response.content.decode()
+
+
+def test_a_viewer_has_no_box_to_open_a_repair(viewer_client):
+    assert b"repair-start" not in viewer_client.get(REPAIRS).content
+    assert viewer_client.get(reverse("devices:repair_start")).status_code == 403

@@ -7,6 +7,7 @@ from hatrack.devices.views import fees, repairs
 
 urlpatterns = [
     path("repairs/", repairs.repair_list, name="repair_list"),
+    path("repairs/new/", repairs.repair_start, name="repair_start"),
     path("<int:pk>/repairs/new/", repairs.repair_create, name="repair_create"),
     path("repairs/<int:pk>/", repairs.repair_detail, name="repair_detail"),
     path("repairs/<int:pk>/edit/", repairs.repair_edit, name="repair_edit"),

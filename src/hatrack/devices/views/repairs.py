@@ -15,6 +15,7 @@ from hatrack.core.permissions import can, requires
 from hatrack.devices import repair_queries as queries
 from hatrack.devices.models import Device, Repair, RepairPart
 from hatrack.devices.repair_forms import (
+    DeviceTagForm,
     LoanerForm,
     RepairCloseForm,
     RepairEditForm,
@@ -48,7 +49,19 @@ def repair_list(request: HttpRequest) -> HttpResponse:
         order=queries.REPAIR_ORDER,
         present=queries.present_repair_rows,
         filtered=any(filters.values()),
+        start_form=DeviceTagForm(),
     )
+
+
+@requires("devices.work")
+def repair_start(request: HttpRequest) -> HttpResponse:
+    """The list's "open a repair" box: find the scanned device, then open its repair form."""
+    form = DeviceTagForm(request.GET)
+    if form.is_valid():
+        return redirect("devices:repair_create", pk=form.cleaned_data["tag"].pk)
+    refusal = " ".join(str(e) for e in form.errors.get("tag", ()))
+    messages.error(request, refusal or "Scan or type the device's tag.")
+    return redirect("devices:repair_list")
 
 
 @requires("devices.work")
