@@ -22,7 +22,7 @@ import datetime
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import Exact as ExactLookup
@@ -130,11 +130,13 @@ def _code_search(text: str) -> tuple[Q, tuple[str, ...], str] | None:
 
 def _prefixed(condition: Q, prefix: str) -> Q:
     """A person filter (`family_key__gte`...) as a filter on devices' holders."""
-    copied = Q(*condition.children, _connector=condition.connector, _negated=condition.negated)
-    copied.children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
-        for child in condition.children
-    ]
+    copied = Q(_connector=condition.connector, _negated=condition.negated)
+    for child in condition.children:
+        if isinstance(child, Q):
+            copied.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = cast("tuple[str, Any]", child)
+            copied.children.append((f"{prefix}{lookup}", value))
     return copied
 
 
