@@ -297,18 +297,23 @@ def qr_matrix(value: str) -> list[list[bool]]:
 
 
 def draw_qr(canvas: Canvas, value: str, x: float, y: float, side: float) -> None:
-    """`value` as a QR code filling the square at (x, y), with a two-module margin; each
-    run of dark modules in a row is one rectangle, which keeps the page stream short."""
+    """`value` as a QR code filling the square at (x, y), with a two-module margin. It is
+    drawn in module units (row 0 at the top): each run of dark modules in a row is one
+    rectangle with whole-number corners, which keeps the page stream short."""
     matrix = qr_matrix(value)
     count = len(matrix)
     module = side / (count + 2 * QR_BORDER_MODULES)
+    canvas.saveState()
+    canvas.translate(x + QR_BORDER_MODULES * module, y + side - QR_BORDER_MODULES * module)
+    canvas.scale(module, -module)
     canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
     for r, row in enumerate(matrix):
-        top = y + side - (r + QR_BORDER_MODULES + 1) * module
         column = 0
         for dark, run in itertools.groupby(row):
             length = len(list(run))
             if dark:
-                left = x + (column + QR_BORDER_MODULES) * module
-                canvas.rect(left, top, length * module, module, stroke=0, fill=1)
+                path.rect(column, r, length, 1)
             column += length
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
