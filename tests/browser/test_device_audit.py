@@ -92,3 +92,14 @@ def test_the_label_form_shows_the_selection_and_the_stock_choices(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     assert download.value.suggested_filename == "asset-labels-3-avery5160.pdf"
+
+
+def test_devices_selected_in_the_device_list_arrive_on_the_label_form(page, signed_in, classroom):
+    technician, *_ = classroom
+    signed_in(page, technician)
+    page.goto(reverse("devices:device_list"))
+    page.get_by_label("Select LHS-0001").check()
+    page.get_by_label("Select LHS-0900").check()
+    page.get_by_role("button", name="Print labels").click()
+    expect(page.get_by_role("heading", name="2 labels")).to_be_visible()
+    expect(page.locator(".label-preview")).to_contain_text("LHS-0900")
