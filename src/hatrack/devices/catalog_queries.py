@@ -17,7 +17,6 @@ from hatrack.devices.models import IN_FLEET, Category, Device, DeviceModel, Kit,
 MODEL_ORDER = ("manufacturer", "name", "id")
 KIT_ORDER = ("name", "id")
 CATEGORY_LABELS = dict(Category.choices)
-STATUS_LABELS = dict(Status.choices)
 
 
 def _active_filter(qs: QuerySet[Any], active: str) -> QuerySet[Any]:

@@ -22,7 +22,6 @@ from hatrack.servicedesk.models import TicketLink
 
 HISTORY_LIMIT = 20
 STATUS_LABELS = dict(Status.choices)
-CATEGORY_LABELS = dict(Category.choices)
 
 
 def _link(url_name: str) -> Callable[[Any], str]:
