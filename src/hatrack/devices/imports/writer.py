@@ -64,11 +64,14 @@ class DeviceWriter:
         if not rows:
             return
         index = {f.attname: i for i, f in enumerate(self.fields)}
-        plan = [(index[name], name) for name in rows[0]]
+        plain = [(index[n], n) for n in rows[0] if n not in DATETIMES and n not in DATES]
+        adapted = [(index[n], n) for n in rows[0] if n in DATETIMES or n in DATES]
         params = []
         for row in rows:
             values = list(self.defaults)
-            for i, name in plan:
+            for i, name in plain:
+                values[i] = row[name]
+            for i, name in adapted:
                 values[i] = self.adapt(name, row[name])
             params.append(values)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
