@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from hatrack.core.search import text_filter
+from hatrack.devices.holdings import device_list_url
 from hatrack.devices.models import IN_FLEET, Category, Device, DeviceModel, Kit, Status
 
 MODEL_ORDER = ("manufacturer", "name", "id")
@@ -74,24 +75,15 @@ def model_status_counts(device_model: DeviceModel) -> list[dict[str, Any]]:
         .values_list("status")
         .annotate(n=Count("id"))
     )
-    base = device_list_url()
     return [
         {
             "status": label,
             "count": counts[value],
-            "url": f"{base}?model={device_model.pk}&status={value}" if base else "",
+            "url": device_list_url(model=device_model.pk, status=value),
         }
         for value, label in Status.choices
         if counts.get(value)
     ]
-
-
-def device_list_url() -> str:
-    """The device list's address ('' until the records pages are installed)."""
-    try:
-        return reverse("devices:device_list")
-    except NoReverseMatch:
-        return ""
 
 
 def model_kits(device_model: DeviceModel) -> list[Kit]:

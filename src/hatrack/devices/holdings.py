@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from hatrack.devices.models import Assignment, Category, Device, DeviceModel, Status
 from hatrack.devices.repair_history import fees_for_person, repairs_for_person
@@ -25,23 +26,13 @@ STATUS_LABELS = dict(Status.choices)
 
 
 def _link(url_name: str) -> Callable[[Any], str]:
-    """pk -> the address of `url_name`, or '' for every pk while the page is not installed
-    (each area of the devices hat ships its pages on its own)."""
-    try:
-        reverse(url_name, args=[1])
-    except NoReverseMatch:
-        return lambda pk: ""
+    """pk -> the address of the record page `url_name`."""
     return lambda pk: reverse(url_name, args=[pk])
 
 
 def device_list_url(**filters: Any) -> str:
-    """The device list filtered by `filters` (e.g. site=3, status='lost'), or ''."""
-    try:
-        base = reverse("devices:device_list")
-    except NoReverseMatch:
-        return ""
-    query = "&".join(f"{name}={value}" for name, value in filters.items())
-    return f"{base}?{query}" if query else base
+    """The device list filtered by `filters` (e.g. site=3, status='lost')."""
+    return f"{reverse('devices:device_list')}?{urlencode(filters)}"
 
 
 def _model_label(manufacturer: str, name: str) -> str:
@@ -138,7 +129,7 @@ def person_fees(person: Person | int) -> list[dict[str, Any]]:
 def site_device_counts(site: Site | int) -> dict[str, Any]:
     """The site's devices counted by status and by kind, from one grouped query:
     {"total": n, "by_status": [...], "by_category": [...]}, each entry with its label,
-    its count and (by status) a link to the device list filtered by site and status."""
+    its count and a link to the device list filtered by site and that status or kind."""
     site_pk = site.pk if isinstance(site, Site) else site
     pairs = (
         Device.objects.filter(site=site_pk)
@@ -155,20 +146,24 @@ def site_device_counts(site: Site | int) -> dict[str, Any]:
         "total": sum(by_status.values()),
         "url": device_list_url(site=site_pk),
         "by_status": [
-            {"label": label, "count": by_status[value], "url": _status_url(site_pk, value)}
+            {
+                "label": label,
+                "count": by_status[value],
+                "url": device_list_url(site=site_pk, status=value),
+            }
             for value, label in Status.choices
             if value in by_status
         ],
         "by_category": [
-            {"label": label, "count": by_category[value]}
+            {
+                "label": label,
+                "count": by_category[value],
+                "url": device_list_url(site=site_pk, category=value),
+            }
             for value, label in Category.choices
             if value in by_category
         ],
     }
-
-
-def _status_url(site_pk: int, status: str) -> str:
-    return device_list_url(site=site_pk, status=status)
 
 
 def device_choices(person: Person | int | None) -> list[tuple[int, str]]:

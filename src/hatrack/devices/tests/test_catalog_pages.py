@@ -174,3 +174,12 @@ def test_the_kit_list_costs_the_same_queries_for_one_row_and_fifty(
     viewer_client.get(KITS)
     with django_assert_num_queries(4):
         assert len(viewer_client.get(KITS).context["rows"]) == 50
+
+
+def test_the_model_page_links_to_the_device_list_filtered_by_model(viewer_client):
+    device_model = make_device_model()
+    make_device(model=device_model)
+    response = viewer_client.get(reverse("devices:model_detail", args=[device_model.pk]))
+    url = f"/devices/?model={device_model.pk}"
+    assert response.context["devices_url"] == url
+    assert f'href="{url}"' in response.content.decode()

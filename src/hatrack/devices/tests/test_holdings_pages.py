@@ -168,3 +168,20 @@ def test_the_site_page_costs_the_same_queries_for_one_device_and_many(
         make_room(site=site)
         make_device(site=site, model=display, status=Status.DEPLOYED if n % 2 else Status.LOST)
     _site_page_queries(viewer_client, site, django_assert_num_queries)
+
+
+def test_a_site_pages_counts_link_to_the_device_list_filtered_by_site(viewer_client):
+    site = make_site()
+    make_device(site=site, status=Status.LOST, model=make_device_model(category="hotspot"))
+    counts = viewer_client.get(site.get_absolute_url()).context["device_counts"]
+    assert counts["url"] == f"/devices/?site={site.pk}"
+    assert counts["by_status"][0]["url"] == f"/devices/?site={site.pk}&status=lost"
+    assert counts["by_category"][0]["url"] == f"/devices/?site={site.pk}&category=hotspot"
+
+
+def test_a_person_page_links_to_their_devices_in_the_device_list(technician_client):
+    person = make_person()
+    make_assignment(holder=person)
+    devices = _person_page(technician_client, person).context["devices"]
+    assert devices["list_url"] == f"/devices/?holder={person.pk}"
+    assert devices["held"][0]["url"] == f"/devices/{devices['held'][0]['id']}/"

@@ -12,6 +12,7 @@ from hatrack.core.lists import query_without_cursor
 from hatrack.core.permissions import requires
 from hatrack.devices import catalog_queries as queries
 from hatrack.devices.catalog_forms import DeviceModelForm, KitFilterForm, KitForm, ModelFilterForm
+from hatrack.devices.holdings import device_list_url
 from hatrack.devices.models import DeviceModel, Kit
 from hatrack.devices.services import catalog as services
 from hatrack.directory.views.pages import acting_user, list_page
@@ -36,12 +37,11 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @requires("devices.view")
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     device_model = get_object_or_404(DeviceModel, pk=pk)
-    list_url = queries.device_list_url()
     context = {
         "device_model": device_model,
         "by_status": queries.model_status_counts(device_model),
         "kits": queries.model_kits(device_model),
-        "devices_url": f"{list_url}?model={device_model.pk}" if list_url else "",
+        "devices_url": device_list_url(model=device_model.pk),
     }
     return render(request, "devices/model_detail.html", context)
 
