@@ -8,24 +8,22 @@ in JSON; without JavaScript the same form posts and the page comes back with a m
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hatrack.core.lists import csv_response, keyset_page
 from hatrack.core.permissions import can, requires
 from hatrack.devices import audit_queries as queries
+from hatrack.devices.audit_forms import StartAuditForm
 from hatrack.devices.models import PhysicalAudit
 from hatrack.devices.services import audits as services
-from hatrack.directory.models import Room, Site
 from hatrack.directory.views.pages import acting_user, render_list
 
 PREVIEW_SIZE = 50
@@ -37,49 +35,6 @@ MESSAGE_LEVELS = {
     services.UNEXPECTED: messages.ERROR,
     services.UNKNOWN: messages.ERROR,
 }
-
-
-class RoomChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Rooms by their own name: the form has already said which site."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
-class StartAuditForm(forms.Form):
-    """Where to audit: a site, and optionally one of its rooms (listed once the site is
-    chosen)."""
-
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.active().only("id", "name"), empty_label="Choose a site"
-    )
-    room = RoomChoiceField(
-        queryset=Room.objects.none(),
-        required=False,
-        empty_label="The whole site",
-        help_text="Audit one room, lab or closet, or leave as the whole site.",
-    )
-    notes = forms.CharField(
-        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, site_id: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        chosen = self.data.get("site", "") if self.is_bound else site_id
-        room = cast("RoomChoiceField", self.fields["room"])
-        if str(chosen).isdigit():
-            room.queryset = Room.objects.filter(site_id=int(chosen), active=True).only(
-                "id", "name", "site_id"
-            )
-        # Choosing a site swaps in its rooms (htmx); without JavaScript, the whole site.
-        self.fields["site"].widget.attrs.update(
-            {
-                "hx-get": f"{reverse('devices:audit_list')}?part=rooms",
-                "hx-trigger": "change",
-                "hx-target": "#room-field",
-                "hx-swap": "outerHTML",
-            }
-        )
 
 
 # --- Audits ------------------------------------------------------------------------------
