@@ -77,6 +77,12 @@ def test_technician_audits_a_room_by_scanning_and_reads_the_three_lists(
     expect(page.locator("#list-unexpected tbody")).to_contain_text("LHS-0900")
     screenshot(page, "device-audit-finished")
 
+    page.get_by_role("link", name="Physical audits").click()
+    recent = page.locator("#results tbody tr")
+    expect(recent).to_have_count(1)
+    expect(recent).to_contain_text("Lincoln High School, Room 204")
+    screenshot(page, "device-audit-list")
+
 
 def test_the_label_form_shows_the_selection_and_the_stock_choices(
     page, signed_in, screenshot, classroom
