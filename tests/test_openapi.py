@@ -19,6 +19,8 @@ from hatrack.api import api
 from hatrack.conftest import make_user
 from hatrack.core.api import api_operations
 from hatrack.core.permissions import can
+from hatrack.devices.services.assignments import check_out_device
+from hatrack.devices.tests.factories import make_device, make_device_model, make_repair
 from hatrack.directory.models import District
 from hatrack.directory.tests.factories import (
     make_department,
@@ -154,6 +156,11 @@ def world() -> World:
     category = make_category(queue=queue, name="Hardware")
     ticket = make_ticket(queue=queue, requester=person, site=site, description="It flickers.")
     into = make_ticket(queue=queue, requester=person, site=site)
+    device_model = make_device_model(manufacturer="Lenovo", name="300e Chromebook Gen 3")
+    device = make_device(model=device_model, site=site)
+    held = make_device(model=device_model, site=site)
+    assignment = check_out_device(device=held, holder=person, by=None)
+    repair = make_repair(device=make_device(model=device_model))
     return World(
         leader=token_client("leader"),
         viewer=token_client("viewer"),
@@ -168,6 +175,10 @@ def world() -> World:
             "category_id": category.pk,
             "ticket_id": ticket.pk,
             "into_id": into.pk,
+            "model_id": device_model.pk,
+            "device_id": device.pk,
+            "assignment_id": assignment.pk,
+            "repair_id": repair.pk,
         },
     )
 
@@ -181,9 +192,20 @@ VALID_NEW = {
     "/api/tickets": {"queue_id": "{queue_id}", "subject": "Projector is dark"},
     "/api/tickets/{ticket_id}/merge": {"into_id": "{into_id}"},
     "/api/tickets/{ticket_id}/messages": {"body": "A new lamp is on its way."},
+    "/api/device-models": {"manufacturer": "Dell", "name": "3110", "category": "chromebook"},
+    "/api/devices": {"serial_number": "5CD0001", "model_id": "{model_id}"},
+    "/api/devices/{device_id}/status": {"status": "lost"},
+    "/api/devices/{device_id}/check-out": {"holder_id": "{person_id}"},
+    "/api/assignments/{assignment_id}/check-in": {"condition": "good"},
+    "/api/repairs": {"device_id": "{device_id}", "problem": "Cracked screen"},
 }
 # Ids in request bodies, written "{name}", are filled from the world's records.
-VALID_CHANGES = {"/api/tickets/{ticket_id}": {"priority": "high", "tags": ["projector"]}}
+VALID_CHANGES = {
+    "/api/tickets/{ticket_id}": {"priority": "high", "tags": ["projector"]},
+    "/api/devices/{device_id}": {"notes": "Cart 3", "asset_tag": "MV1"},
+    "/api/device-models/{model_id}": {"expected_life_years": 5},
+    "/api/repairs/{repair_id}": {"status": "at_vendor"},
+}
 INVALID_CHANGES = {"/api/tickets/{ticket_id}": {"category_id": 999999}}
 VALID_CHANGE = {"name": "Renamed"}
 VALID_PERSON_CHANGE = {"family_name": "Baker", "active": False}
@@ -265,7 +287,7 @@ def test_every_documented_response_is_produced_and_matches_the_schema(world, met
 
 def test_the_contract_covers_every_endpoint():
     operations = {(m, p) for m, p, _ in documented_responses()}
-    assert len(operations) == 28
+    assert len(operations) == 45
 
 
 def test_a_list_item_with_an_extra_field_would_fail_the_contract(world):

@@ -407,6 +407,13 @@ API_PATH_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "queue_id": lambda d: d.queue.pk,
     "category_id": lambda d: d.category.pk,
     "ticket_id": lambda d: d.ticket.pk,
+    # devices
+    "device_id": lambda d: d.device.pk,
+    "model_id": lambda d: d.device_model.pk,
+    "repair_id": lambda d: d.repair.pk,
+    # Only POST check-in has it: refusals come before the lookup, permitted writes are
+    # the API's own tests, so any id serves.
+    "assignment_id": lambda d: 1,
 }
 
 

@@ -8,11 +8,13 @@ signed-in users, served from Ninja's bundled static files (no CDN).
 from ninja import Swagger
 
 from hatrack.core.api import HatrackAPI
+from hatrack.devices.api import router as devices_router
 from hatrack.directory.api import router as directory_router
 from hatrack.servicedesk.api import router as servicedesk_router
 
 DESCRIPTION = """The district directory of Hatrack: the district profile, sites, departments
-and people; and its service desk: queues, categories, tickets and their messages.
+and people; its service desk: queues, categories, tickets and their messages; and its
+devices: the catalog of device models, the devices, who holds them, and repairs.
 
 **Authentication.** Send an API token, created on your profile page, in the header
 `Authorization: Bearer htk_...`; or use the API from a signed-in browser session
@@ -20,6 +22,8 @@ and people; and its service desk: queues, categories, tickets and their messages
 Viewers, Technicians and Technology leaders read; only Technology leaders change.
 In the service desk everyone may open tickets and reply on their own, technicians
 work the tickets of their queues, and a ticket you may not see answers 404.
+For devices, Technicians and Technology leaders add and change devices, check them out
+and in and open repairs; only Technology leaders change the catalog of models.
 
 **Lists** return `{"items": [...], "next": "<url>"}`; follow `next` until it is null.
 `limit` sets the page size (at most 200).
@@ -38,3 +42,4 @@ api = HatrackAPI(
 )
 api.add_router("", directory_router)
 api.add_router("", servicedesk_router)
+api.add_router("", devices_router)
