@@ -3,7 +3,7 @@ at what cost, how often each model breaks, and how many devices go missing each 
 
 Three grouped queries read the devices table (and the repairs of the last 12 months)
 once each, whatever the size of the fleet; Python only folds the grouped rows (a few
-thousand at most: model x purchase month x warranty state) into the page's tables.
+thousand at most: model x age x year of purchase x warranty state) into the page's tables.
 The figures are for planning, not live: `lifecycle_for` keeps them for CACHE_SECONDS
 per site, and "Refresh now" recomputes them.
 
@@ -26,8 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from hatrack.devices.models import IN_FLEET, Category, Device, DeviceModel, Repair, Status
@@ -38,7 +37,8 @@ NEAR = dt.timedelta(days=365)
 FORECAST_YEARS = 6  # this fiscal year and the five after it
 AGE_BUCKETS = 7  # under 1 year ... 6 years and more
 REPAIR_WINDOW = dt.timedelta(days=365)
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+OLDEST_PURCHASE = 20  # fiscal years of purchase told apart
+LOSS_YEARS = 10  # fiscal years of losses told apart
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class ModelFigures:
     category: str
     aue: dt.date | None
     life: int
+    price: Decimal | None
     by_status: dict[str, int] = field(default_factory=dict)
     aue_past: int = 0
     aue_near: int = 0
@@ -136,7 +137,7 @@ def compute(scope: Scope) -> dict[str, Any]:
             (m for m in rows if m.in_fleet and m.repairs),
             key=lambda m: (-(m.repairs_per_100 or 0), m.label),
         ),
-        "losses": _losses(devices),
+        "losses": _losses(devices, scope.today),
         "forecast": forecast,
         "totals": _totals(rows, forecast),
     }
@@ -144,14 +145,15 @@ def compute(scope: Scope) -> dict[str, Any]:
 
 def _models() -> dict[int, ModelFigures]:
     return {
-        pk: ModelFigures(pk, _label(manufacturer, name), Category(category).label, aue, life)
-        for pk, manufacturer, name, category, aue, life in DeviceModel.objects.values_list(
+        pk: ModelFigures(pk, _label(manufacturer, name), Category(category).label, aue, life, price)
+        for pk, manufacturer, name, category, aue, life, price in DeviceModel.objects.values_list(
             "id",
             "manufacturer",
             "name",
             "category",
             "auto_update_expiration",
             "expected_life_years",
+            "replacement_cost",
         )
     }
 
@@ -197,55 +199,85 @@ def _status_rows(models: list[ModelFigures]) -> list[dict[str, Any]]:
 def _purchases(
     devices: Any, models: dict[int, ModelFigures], today: dt.date
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Query 2: devices in the fleet by model, purchase month, own auto-update date and
-    warranty state, with their replacement price; gives ages, expirations, forecast."""
-    warranty = Case(
-        When(warranty_ends_on__isnull=True, then=Value("unknown")),
-        When(warranty_ends_on__lt=today, then=Value("expired")),
-        When(warranty_ends_on__lt=today + NEAR, then=Value("near")),
-        default=Value("covered"),
-        output_field=CharField(),
-    )
-    price = Coalesce(F("model__replacement_cost"), F("cost"), Value(Decimal(0)), output_field=MONEY)
+    """Query 2: devices in the fleet by model, age, fiscal year of purchase, own
+    auto-update date and warranty state, with their count and cost; gives ages,
+    expirations and the replacement forecast.
+
+    Every bucket is a comparison with a constant date (no date function per row, which
+    SQLite would run in Python), and the price is read per model afterwards (no join).
+    """
+    this_year = fiscal_year(today)
     grouped = (
         devices.filter(status__in=IN_FLEET)
-        .annotate(month=TruncMonth("purchased_on"), warranty=warranty)
-        .values_list("model_id", "month", "auto_update_expiration", "warranty")
-        .annotate(n=Count("id"), price=Sum(price, output_field=MONEY))
+        .annotate(
+            age=_age_case(today),
+            bought=_purchase_year_case(this_year),
+            warranty=_warranty_case(today),
+        )
+        .values_list("model_id", "age", "bought", "auto_update_expiration", "warranty")
+        .annotate(n=Count("id"), cost=Sum("cost"))
         .order_by()
     )
     ages = [0] * (AGE_BUCKETS + 1)  # the last: purchase date unknown
-    this_year = fiscal_year(today)
     forecast: dict[int | str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-    for model_id, month, own_aue, warranty_state, n, cost in grouped:
+    for model_id, age, bought, own_aue, warranty, n, cost in grouped:
         model = models[model_id]
         aue = own_aue or model.aue
         if aue is not None and aue < today:
             model.aue_past += n
         elif aue is not None and aue < today + NEAR:
             model.aue_near += n
-        if warranty_state == "expired":
+        if warranty == "expired":
             model.warranty_expired += n
-        elif warranty_state == "near":
+        elif warranty == "near":
             model.warranty_near += n
-        ages[_age(month, today)] += n
-        year = _end_of_life(month, aue, model.life)
+        ages[age] += n
+        year = _end_of_life(bought, aue, model.life)
         key: int | str = "unknown" if year is None else max(year, this_year - 1)
         forecast[key][0] += n
-        forecast[key][1] += cost or Decimal(0)
+        price = model.price * n if model.price is not None else cost
+        forecast[key][1] += price or Decimal(0)
     return _age_rows(ages), _forecast_rows(forecast, this_year)
 
 
-def _age(month: dt.date | None, today: dt.date) -> int:
-    if month is None:
-        return AGE_BUCKETS
-    years = (today - month).days // 365
-    return min(max(years, 0), AGE_BUCKETS - 1)
+def _age_case(today: dt.date) -> Case:
+    """Whole years since purchase, 0 to AGE_BUCKETS - 1 (and more), AGE_BUCKETS: unknown."""
+    steps = [When(purchased_on__isnull=True, then=Value(AGE_BUCKETS))]
+    steps += [
+        When(purchased_on__gt=add_years(today, -years), then=Value(years - 1))
+        for years in range(1, AGE_BUCKETS)
+    ]
+    return Case(*steps, default=Value(AGE_BUCKETS - 1), output_field=IntegerField())
 
 
-def _end_of_life(month: dt.date | None, aue: dt.date | None, life: int) -> int | None:
-    ends = [d for d in (aue, add_years(month, life) if month else None) if d is not None]
-    return fiscal_year(min(ends)) if ends else None
+def _purchase_year_case(this_year: int) -> Case:
+    """The fiscal year of purchase, back to OLDEST_PURCHASE years (older ones count as
+    that year: long past their end of life either way); None when unknown."""
+    steps = [When(purchased_on__isnull=True, then=Value(None))]
+    steps += [
+        When(purchased_on__gte=dt.date(year, 7, 1), then=Value(year))
+        for year in range(this_year, this_year - OLDEST_PURCHASE, -1)
+    ]
+    return Case(*steps, default=Value(this_year - OLDEST_PURCHASE), output_field=IntegerField())
+
+
+def _warranty_case(today: dt.date) -> Case:
+    return Case(
+        When(warranty_ends_on__isnull=True, then=Value("unknown")),
+        When(warranty_ends_on__lt=today, then=Value("expired")),
+        When(warranty_ends_on__lt=today + NEAR, then=Value("near")),
+        default=Value("covered"),
+        output_field=CharField(),
+    )
+
+
+def _end_of_life(bought: int | None, aue: dt.date | None, life: int) -> int | None:
+    """The fiscal year a device reaches its end: its expiration's, or the year it was
+    bought in plus its expected life (the same date `life` years on falls in that year),
+    whichever comes first."""
+    ends = [y for y in (fiscal_year(aue) if aue else None, bought + life if bought else None)
+            if y is not None]  # fmt: skip
+    return min(ends) if ends else None
 
 
 def _age_rows(ages: list[int]) -> list[dict[str, Any]]:
@@ -288,15 +320,19 @@ def _repairs(scope: Scope, models: dict[int, ModelFigures]) -> None:
         models[model_id].repairs = n
 
 
-def _losses(devices: Any) -> list[dict[str, Any]]:
-    """Query 4: lost and stolen devices by the fiscal year they were marked so."""
-    year = Case(
-        When(updated_at__month__gte=7, then=ExtractYear("updated_at")),
-        default=ExtractYear("updated_at") - 1,
-    )
+def _losses(devices: Any, today: dt.date) -> list[dict[str, Any]]:
+    """Query 4: lost and stolen devices by the fiscal year they were marked so (the
+    last LOSS_YEARS years, and the ones before in one row)."""
+    zone = timezone.get_current_timezone()
+    this_year = fiscal_year(today)
+    floor = this_year - LOSS_YEARS
+    steps = [
+        When(updated_at__gte=dt.datetime(year, 7, 1, tzinfo=zone), then=Value(year))
+        for year in range(this_year, floor, -1)
+    ]
     grouped = (
         devices.filter(status__in=[Status.LOST, Status.STOLEN])
-        .annotate(year=year)
+        .annotate(year=Case(*steps, default=Value(floor), output_field=IntegerField()))
         .values_list("year")
         .annotate(
             lost=Count("id", filter=Q(status=Status.LOST)),
@@ -305,7 +341,11 @@ def _losses(devices: Any) -> list[dict[str, Any]]:
         .order_by("year")
     )
     return [
-        {"label": fiscal_label(int(y)), "lost": lost, "stolen": stolen}
+        {
+            "label": f"Before {fiscal_label(floor + 1)}" if y == floor else fiscal_label(y),
+            "lost": lost,
+            "stolen": stolen,
+        }
         for y, lost, stolen in grouped
     ]
 

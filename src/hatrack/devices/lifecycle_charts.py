@@ -62,7 +62,7 @@ def rows_chart(
             sum(v[i] for _, v in series) if stacked else max(v[i] for _, v in series)
             for i in range(len(labels))
         ]
-        chart.y_labels = nice_ticks(int(max(tops, default=0)) + 1)
+        chart.y_labels = nice_ticks(int(max(tops, default=0)))
     for name, values in series:
         chart.add(name, list(reversed(list(values)[: len(labels)])))
     return _render(chart)
@@ -75,16 +75,23 @@ def columns_chart(
     *,
     stacked: bool = False,
     formatter: Callable[[float], str] = _whole,
+    width: int = 900,
 ) -> str:
     """Vertical bars, one group (or stack) per label, in order."""
     kind = pygal.StackedBar if stacked else pygal.Bar
     chart = kind(
-        **_options(title, width=900, height=340),
+        **_options(title, width=width, height=340 if width > 700 else 300),
         show_legend=len(series) > 1,
         value_formatter=formatter,
         x_label_rotation=20 if len(labels) > 6 else 0,
     )
     chart.x_labels = list(labels)
+    if formatter is _whole:  # whole numbers: a few round ticks, not one per unit
+        tops = [
+            sum(v[i] for _, v in series) if stacked else max(v[i] for _, v in series)
+            for i in range(len(labels))
+        ]
+        chart.y_labels = nice_ticks(int(max(tops, default=0)))
     for name, values in series:
         chart.add(name, list(values))
     return _render(chart)
@@ -115,6 +122,7 @@ def draw(figures: dict[str, Any]) -> dict[str, str]:
             [r["label"] for r in figures["ages"]],
             [("Devices", [r["devices"] for r in figures["ages"]])],
             "Devices in the fleet by years since purchase",
+            width=640,
         )
     if figures["sites"]:
         sites = figures["sites"]
@@ -155,6 +163,7 @@ def draw(figures: dict[str, Any]) -> dict[str, str]:
             [("Lost", [r["lost"] for r in rows]), ("Stolen", [r["stolen"] for r in rows])],
             "Lost and stolen devices by school year",
             stacked=True,
+            width=640,
         )
     forecast = figures["forecast"]
     if any(r["cost"] for r in forecast):
