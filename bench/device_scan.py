@@ -66,11 +66,17 @@ def pairs_to_hand_out(count: int) -> tuple[int, list[tuple[str, str]]]:
 
 def timed(call, *args, **kwargs):
     """The call's result, wall time and CPU time (this process plus, on PostgreSQL, its
-    server backend) in ms, and its query count."""
+    server backend) in ms, and the queries it ran (counted where they are executed, so a
+    request through the test Client counts too)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         started, started_cpu = time.perf_counter(), time.process_time()
         started_server = server_cpu_ms()
         result = call(*args, **kwargs)
