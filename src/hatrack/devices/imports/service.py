@@ -452,8 +452,11 @@ class _Import:
         model_ids: dict[str, int],
         now: str,
     ) -> None:
-        creates = [self._new_device(item, model_ids, now) for item in batch if item[0] == "c"]
-        writer.insert(creates)
+        creates = [self._new_device(item, model_ids) for item in batch if item[0] == "c"]
+        shared = {"console": self.options.console, "created_at": now, "updated_at": now}
+        if self.options.console:
+            shared["console_seen_at"] = now
+        writer.insert(creates, shared)
         updates = [item for item in batch if item[0] == "u"]
         if updates:
             names = [*self.copied, "asset_tag", "site_id", "updated_at"]
@@ -467,9 +470,7 @@ class _Import:
             writer.update(names, rows)
             self._audit_updates(updates)
 
-    def _new_device(
-        self, item: tuple[Any, ...], model_ids: dict[str, int], now: str
-    ) -> dict[str, Any]:
+    def _new_device(self, item: tuple[Any, ...], model_ids: dict[str, int]) -> dict[str, Any]:
         _, _, site, model_key, values = item
         row = DeviceRow(*values)
         device: dict[str, Any] = {
@@ -477,10 +478,6 @@ class _Import:
             "asset_tag": row.asset_tag or None,
             "model_id": model_ids[model_key],
             "site_id": site or None,
-            "console": self.options.console,
-            "console_seen_at": now if self.options.console else None,
-            "created_at": now,
-            "updated_at": now,
         }
         for name in self.copied:
             device[name] = getattr(row, name)

@@ -59,16 +59,20 @@ class DeviceWriter:
             return value[:-6].replace("T", " ", 1) if value.endswith("+00:00") else value
         return value  # PostgreSQL reads ISO 8601 with its offset
 
-    def insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        """INSERT new devices; each row gives the same attributes, the rest take defaults."""
+    def insert(self, rows: Sequence[dict[str, Any]], constants: dict[str, Any]) -> None:
+        """INSERT new devices; each row gives the same attributes, `constants` the values
+        every row shares (adapted once), and the rest take their defaults."""
         if not rows:
             return
         index = {f.attname: i for i, f in enumerate(self.fields)}
+        base = list(self.defaults)
+        for name, value in constants.items():
+            base[index[name]] = self.adapt(name, value)
         plain = [(index[n], n) for n in rows[0] if n not in DATETIMES and n not in DATES]
         adapted = [(index[n], n) for n in rows[0] if n in DATETIMES or n in DATES]
         params = []
         for row in rows:
-            values = list(self.defaults)
+            values = base.copy()
             for i, name in plain:
                 values[i] = row[name]
             for i, name in adapted:
