@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 IMPORT_LOCK_KEY = 0x44657673  # "Devs": one device import writes at a time
 BATCH_SIZE = 2000
+SEEN_PRECISION = datetime.timedelta(hours=12)
 # Console fields copied from the export, as the Device's attribute names.
 CONSOLE_FIELDS = (
     "console_id", "os_version", "last_checkin_at", "console_user", "org_unit",
@@ -258,8 +259,9 @@ class _Import:
             if existing is None:
                 item = self._creation(row)
             else:
-                self.seen_pks.append(existing["pk"])
                 item = self._update(row, existing)
+                if item is None:  # updated rows get console_seen_at with their update
+                    self.seen_pks.append(existing["pk"])
             if item is not None:
                 to_write.append(item)
         self.spool.add(to_write)
@@ -508,9 +510,12 @@ class _Import:
         )
 
     def _mark_seen(self, now: datetime.datetime) -> None:
+        """Unchanged devices listed again: console_seen_at is kept to within half a day,
+        so importing the same export twice in an hour rewrites no rows."""
+        stale = Q(console_seen_at__isnull=True) | Q(console_seen_at__lt=now - SEEN_PRECISION)
         for start in range(0, len(self.seen_pks), BATCH_SIZE):
             chunk = self.seen_pks[start : start + BATCH_SIZE]
-            Device.objects.filter(pk__in=chunk).update(console_seen_at=now)
+            Device.objects.filter(stale, pk__in=chunk).update(console_seen_at=now)
 
     def _audit(self) -> None:
         label = self.parser.table.name

@@ -248,3 +248,13 @@ def test_replayed_rows_are_compared_with_the_fleet_as_it_is_now(tmp_path):
     make_device(serial_number="5CD1234ABC")
     result = run_import("google_admin.csv", rows_from=checked)
     assert (result.created, result.updated) == (4, 1)
+
+
+def test_a_device_listed_again_is_marked_seen_by_the_console(time_machine):
+    time_machine.move_to("2026-11-02 08:00Z")
+    make_device(serial_number="5CD1234ABC", console="google")
+    run_import("google_admin.csv")
+    first = Device.objects.get(serial_number="5CD1234ABC").console_seen_at
+    time_machine.move_to("2026-11-09 08:00Z")
+    run_import("google_admin.csv")
+    assert Device.objects.get(serial_number="5CD1234ABC").console_seen_at > first
