@@ -75,5 +75,5 @@ def test_leader_maps_the_columns_of_a_spreadsheet(page, signed_in, screenshot, s
     run_queued_tasks(page)
     page.goto(detail_url)
     expect(page.locator("#import-progress")).to_contain_text("is also on line 4")
-    expect(page.get_by_label(re.compile("Skip the 2 bad rows"))).to_be_visible()
+    expect(page.get_by_label(re.compile(r"Skip the 3 bad rows"))).to_be_visible()
     screenshot(page, "device-import-bad-rows")

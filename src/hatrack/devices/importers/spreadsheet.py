@@ -44,12 +44,17 @@ def headers_of(path: Path, *, name: str = "") -> list[str]:
 
 
 def guess_mapping(header: list[str]) -> dict[str, str]:
-    """A first mapping for the form: columns whose name is a field's name."""
+    """A first mapping for the form: columns named as a field, or as Google Admin or
+    Intune name it."""
+    from hatrack.devices.importers.google_admin import GOOGLE_ADMIN
+    from hatrack.devices.importers.intune import INTUNE
+
     by_name = {h.strip().lower().replace("_", " "): h for h in header if h}
     guesses: dict[str, str] = {}
     for field, label in FIELDS.items():
-        for candidate in (label.lower(), field.replace("_", " ")):
-            if candidate in by_name:
+        aliases = (*GOOGLE_ADMIN.columns.get(field, ()), *INTUNE.columns.get(field, ()))
+        for candidate in (label.lower(), field.replace("_", " "), *(a.lower() for a in aliases)):
+            if candidate in by_name and by_name[candidate] not in guesses.values():
                 guesses[field] = by_name[candidate]
                 break
     if "serial_number" not in guesses:

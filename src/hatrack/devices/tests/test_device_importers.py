@@ -188,6 +188,8 @@ def test_the_mapping_form_offers_the_headers_and_a_first_guess():
     guess = guess_mapping(header)
     assert guess["serial_number"] == "Serial Number"
     assert guess["model"] == "Model"
+    assert guess["org_unit"] == "Org Unit Path"
+    assert guess["last_checkin_at"] == "Last Sync"
 
 
 @pytest.mark.parametrize(
