@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import Exact as ExactLookup
+from django.db.models.lookups import In
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -172,7 +173,15 @@ def _model_ids(**conditions: Any) -> list[int]:
     return list(DeviceModel.objects.filter(**conditions).values_list("id", flat=True))
 
 
-def _expired_update(today: datetime.date) -> Q:
+def _in_models(ids: list[int], *, broad: bool) -> Q:
+    """`model_id IN ids`; `broad` hides it from the planner (`model_id + 0`), so that a
+    search's own index range leads rather than every device of the models."""
+    if not broad:
+        return Q(model_id__in=ids)
+    return Q(In(F("model_id") + 0, ids)) if ids else Q(pk__in=[])
+
+
+def _expired_update(today: datetime.date, *, broad: bool = False) -> Q:
     """Past its auto-update expiration, read on the (model, serial number) index.
 
     A device of a model whose date has passed, unless the console reported a later date
@@ -184,8 +193,8 @@ def _expired_update(today: datetime.date) -> Q:
     expired = _model_ids(auto_update_expiration__lt=today)
     undated = _model_ids(auto_update_expiration__isnull=True, category=Category.CHROMEBOOK)
     not_later = Q(auto_update_expiration__isnull=True) | Q(auto_update_expiration__lt=today)
-    return Q(model_id__in=expired) & not_later | Q(
-        model_id__in=undated, auto_update_expiration__lt=today
+    return _in_models(expired, broad=broad) & not_later | (
+        _in_models(undated, broad=broad) & Q(auto_update_expiration__lt=today)
     )
 
 
@@ -216,11 +225,13 @@ def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
     condition, order, kind = device_search(filters.get("q") or "")
     qs = Device.objects.filter(condition)
     model_sets = []
+    searching = bool(kind)
     if filters.get("category"):
-        model_sets.append(Q(model_id__in=_model_ids(category=filters["category"])))
+        ids = _model_ids(category=filters["category"])
+        model_sets.append(_in_models(ids, broad=searching))
     today = timezone.localdate()
     if filters.get("aue_expired"):
-        model_sets.append(_expired_update(today))
+        model_sets.append(_expired_update(today, broad=searching))
     by_models = bool(model_sets) and not kind and not filters.get("model")
     if by_models:
         # Devices cluster by maker in serial order; a set of models is read model by

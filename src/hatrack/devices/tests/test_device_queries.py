@@ -176,3 +176,13 @@ def test_a_viewer_may_read_a_device_and_staff_may_not():
 def test_a_missing_device_is_not_found():
     with pytest.raises(Http404):
         get_device_for(make_user("leader"), 424242)
+
+
+def test_a_search_within_a_category_keeps_the_searchs_order():
+    ipad = make_device_model(manufacturer="Apple", name="iPad", category=Category.TABLET)
+    make_device(serial_number="5CD9", model=ipad)
+    make_device(serial_number="5CD1", model=ipad)
+    make_device(serial_number="5CD5")
+    selection = devices_matching({"q": "5cd", "category": Category.TABLET})
+    assert selection.order == ("serial_number",)
+    assert serials({"q": "5cd", "category": Category.TABLET}) == ["5CD1", "5CD9"]
