@@ -205,13 +205,23 @@ def _status_filter(status: str) -> Q:
 
 
 def _broad_equal(column: str, value: int) -> Q:
-    """`column = value` that the planner will not read from an index (`column + 0`):
-    beside a set of models, a site or funding source holds thousands of devices, and
-    reading them all to sort them costs more than walking the model index in order and
-    checking each. Room and holder stay indexable: they hold a handful."""
-    if column not in ("site_id", "funding_source_id"):
-        return Q(**{column: value})
+    """`column = value` that the planner will not read from an index (`column + 0`).
+
+    A site or a funding source holds thousands of devices: reading them all from their
+    own index to sort them by serial number costs more than walking an index that is
+    already in list order (serial number, or model then serial number) and checking
+    each row. Room and holder stay indexable: they hold a handful."""
     return Q(ExactLookup(F(column) + 0, value))
+
+
+def _in_list_order(column: str, filters: Mapping[str, Any], by_models: bool) -> bool:
+    """Whether `column = value` may be read from its index: a site together with one
+    status is (the (site, status, serial number) index is in list order)."""
+    if column == "funding_source_id":
+        return False
+    if column == "site_id":
+        return not by_models and filters.get("status") not in (None, "", FLEET)
+    return True
 
 
 def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
@@ -254,8 +264,10 @@ def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
     plain = Q(**{column: value for column, value in equal.items() if value})
     counted = qs.filter(plain & rest)
     for column, value in equal.items():
-        if value:
-            qs = qs.filter(_broad_equal(column, value) if by_models else Q(**{column: value}))
+        if value and _in_list_order(column, filters, by_models):
+            qs = qs.filter(**{column: value})
+        elif value:
+            qs = qs.filter(_broad_equal(column, value))
     qs = qs.filter(rest)
     return DeviceSelection(devices=qs, order=order, search=kind, counted=counted)
 
