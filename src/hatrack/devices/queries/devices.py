@@ -214,13 +214,14 @@ def _broad_equal(column: str, value: int) -> Q:
     return Q(ExactLookup(F(column) + 0, value))
 
 
-def _in_list_order(column: str, filters: Mapping[str, Any], by_models: bool) -> bool:
+def _in_list_order(column: str, filters: Mapping[str, Any], by_models: bool, kind: str) -> bool:
     """Whether `column = value` may be read from its index: a site together with one
-    status is (the (site, status, serial number) index is in list order)."""
+    status (the (site, status, serial number) index is in list order), or beside a
+    search, whose short range the planner may combine with the site's index."""
     if column == "funding_source_id":
-        return False
+        return bool(kind)
     if column == "site_id":
-        return not by_models and filters.get("status") not in (None, "", FLEET)
+        return bool(kind) or (not by_models and filters.get("status") not in (None, "", FLEET))
     return True
 
 
@@ -264,7 +265,7 @@ def devices_matching(filters: Mapping[str, Any]) -> DeviceSelection:
     plain = Q(**{column: value for column, value in equal.items() if value})
     counted = qs.filter(plain & rest)
     for column, value in equal.items():
-        if value and _in_list_order(column, filters, by_models):
+        if value and _in_list_order(column, filters, by_models, kind):
             qs = qs.filter(**{column: value})
         elif value:
             qs = qs.filter(_broad_equal(column, value))
