@@ -26,7 +26,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from hatrack.devices.models import IN_FLEET, Category, Device, DeviceModel, Repair, Status
@@ -164,7 +176,13 @@ def _label(manufacturer: str, name: str) -> str:
 
 def _statuses(devices: Any, models: dict[int, ModelFigures]) -> list[dict[str, Any]]:
     """Query 1: devices by model, site and status; fills the models, returns the sites."""
-    grouped = devices.values_list("model_id", "site_id", "status").annotate(n=Count("id"))
+    grouped = (
+        devices.annotate(
+            kind=_unindexed("model_id"), place=_unindexed("site_id"), state=Lower("status")
+        )
+        .values_list("kind", "place", "state")
+        .annotate(n=Count("id"))
+    )
     sites: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for model_id, site_id, status, n in grouped.order_by():
         model = models[model_id]
@@ -188,6 +206,15 @@ def _statuses(devices: Any, models: dict[int, ModelFigures]) -> list[dict[str, A
     return sorted(rows, key=lambda r: (-r["in_fleet"], r["label"]))
 
 
+def _unindexed(column: str) -> Any:
+    """The column as an expression SQLite cannot read from an index. Grouping by model
+    (or filtering by status), SQLite walks an index and fetches every row from the
+    table in that order: at 100,000 devices, twice as slow as reading the table
+    straight through, which these queries make it do. PostgreSQL reads most of the
+    table sequentially either way."""
+    return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
+
+
 def _status_rows(models: list[ModelFigures]) -> list[dict[str, Any]]:
     totals: dict[str, int] = defaultdict(int)
     for model in models:
@@ -208,13 +235,15 @@ def _purchases(
     """
     this_year = fiscal_year(today)
     grouped = (
-        devices.filter(status__in=IN_FLEET)
+        devices.annotate(state=Lower("status"))
+        .filter(state__in=IN_FLEET)
         .annotate(
+            kind=_unindexed("model_id"),
             age=_age_case(today),
             bought=_purchase_year_case(this_year),
             warranty=_warranty_case(today),
         )
-        .values_list("model_id", "age", "bought", "auto_update_expiration", "warranty")
+        .values_list("kind", "age", "bought", "auto_update_expiration", "warranty")
         .annotate(n=Count("id"), cost=Sum("cost"))
         .order_by()
     )
