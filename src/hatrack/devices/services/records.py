@@ -207,12 +207,17 @@ def set_device_status(*, device: Device, status: str, by: User | None, notes: st
         current = open_assignment(device)
         if current is not None:
             if wanted not in (Status.LOST, Status.STOLEN):
-                holder = current.holder.full_name if current.holder else str(current.room)
+                who = current.holder.full_name if current.holder else str(current.room)
                 raise ValidationError(
-                    {"status": f"{device.label} is checked out to {holder}; check it in first."}
+                    {"status": f"{device.label} is checked out to {who}; check it in first."}
                 )
+            holder = current.holder.full_name if current.holder else str(current.room)
             check_in_device(device=device, by=by, status=wanted, notes=notes)
-            return lock_device(device)
+            device = lock_device(device)
+            # The check-in's own entry says who it came from; this one says why.
+            summary = f"{_STATUS_VERBS[wanted]} while checked out to {holder}"
+            audit.record_event(device, by=by, summary=summary[:300])
+            return device
         before = audit.snapshot(device)
         device.status = wanted
         if notes:

@@ -159,6 +159,8 @@ def test_a_checked_out_device_marked_stolen_is_checked_in_with_that_status(tech)
     assignment = Assignment.objects.get(device=device)
     assert assignment.checked_in_at is not None and assignment.holder == student
     assert "Police 41" in assignment.notes
+    summaries = set(AuditEntry.objects.values_list("summary", flat=True))
+    assert f"Marked stolen while checked out to {student.full_name}" in summaries
 
 
 @pytest.mark.parametrize("status", [Status.RETIRED, Status.DISPOSED, Status.IN_STOCK])
