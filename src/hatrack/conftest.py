@@ -1,6 +1,6 @@
 """Shared fixtures: the personas every permission test runs through, and a small district."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -101,3 +101,22 @@ def staff_client(staff: User, client_for: Callable[[User | None], Client]) -> Cl
 @pytest.fixture
 def viewer_client(viewer: User, client_for: Callable[[User | None], Client]) -> Client:
     return client_for(viewer)
+
+
+@pytest.fixture(scope="session")
+def demo_district(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The whole demo district, loaded once for every test module that reads it and erased
+    at the end. Those tests run last (pytest_collection_modifyitems), so no other test
+    sees it; each of them runs in a transaction that is rolled back, so none changes it."""
+    from django.core.management import call_command
+
+    from hatrack.demo import load_demo
+
+    with django_db_blocker.unblock():
+        yield load_demo()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the tests on the demo district to the end (a stable sort keeps their order)."""
+    items.sort(key=lambda item: "demo_district" in getattr(item, "fixturenames", ()))

@@ -55,6 +55,8 @@ class DemoOutcome:
     message: str
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # Seconds each app's part took, by its module ("hatrack.devices.demo": 5.5).
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def load_demo(*, fresh: bool = False, stdout: Writer | None = None) -> DemoOutcome:
@@ -76,15 +78,18 @@ def load_demo(*, fresh: bool = False, stdout: Writer | None = None) -> DemoOutco
         return DemoOutcome(False, f"This database already holds {existing.name}; no demo added.")
     started = time.perf_counter()
     context = DemoContext()
+    steps: dict[str, float] = {}
     with transaction.atomic():
         for path in DEMO_MODULES:
             step = time.perf_counter()
             import_module(path).load(random.Random(f"{SEED}:{path}"), context)
-            say(f"  {path}: {time.perf_counter() - step:.1f} s")
+            steps[path] = time.perf_counter() - step
+            say(f"  {path}: {steps[path]:.1f} s")
         _record(context)
     seconds = time.perf_counter() - started
     name = context.records["district"].name
-    return DemoOutcome(True, f"Loaded the demo district: {name}.", dict(context.counts), seconds)
+    message = f"Loaded the demo district: {name}."
+    return DemoOutcome(True, message, dict(context.counts), seconds, steps)
 
 
 def _record(context: DemoContext) -> None:

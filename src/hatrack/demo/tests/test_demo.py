@@ -7,22 +7,21 @@ inside its own transaction; tests that change it roll back.
 import hashlib
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from hatrack.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from hatrack.accounts.models import User
 from hatrack.core.models import AuditEntry
 from hatrack.demo import DEMO_SOURCE_ID, DemoRefused, load_demo
+from hatrack.devices.tests.test_demo import fingerprint as fleet_fingerprint
 from hatrack.directory.models import GRADE_ORDER, Department, District, Person, Site
+from hatrack.servicedesk.tests.test_demo import fingerprint as ticket_fingerprint
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outcome = load_demo()
-        yield outcome
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(demo_district):
+    """The demo district, loaded once for the whole run (see hatrack/conftest.py)."""
+    return demo_district
 
 
 def fingerprint() -> str:
@@ -127,12 +126,13 @@ def test_loading_the_demo_again_keeps_the_district_and_adds_nothing(demo, db):
 
 
 def test_rebuilding_the_demo_gives_the_same_district_every_time(demo, db):
-    before = fingerprint()
+    # One rebuild checks every app's part: people, tickets, and the fleet with its repairs.
+    before = (fingerprint(), ticket_fingerprint(), fleet_fingerprint())
 
     outcome = load_demo(fresh=True)
 
     assert outcome.loaded is True
-    assert fingerprint() == before
+    assert (fingerprint(), ticket_fingerprint(), fleet_fingerprint()) == before
 
 
 def test_the_demo_district_loads_well_under_thirty_seconds(demo):

@@ -5,15 +5,12 @@ in seconds."""
 
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 
-from hatrack.demo import load_demo
 from hatrack.devices.models import (
     Assignment,
     Category,
@@ -36,15 +33,10 @@ class Lines(list):
         self.append(text)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        said = Lines()
-        outcome = load_demo(stdout=said)
-        step = re.search(r"devices\.demo: ([\d.]+) s", "".join(said))
-        outcome.devices_seconds = float(step.group(1))
-        yield outcome
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(demo_district):
+    """The demo district, loaded once for the whole run (see hatrack/conftest.py)."""
+    return demo_district
 
 
 def fingerprint() -> str:
@@ -261,12 +253,4 @@ def test_the_chromebook_kit_is_a_charger_and_a_case(demo, db):
 def test_the_devices_part_of_the_demo_loads_in_seconds(demo):
     # About 5 s on an idle 2-core machine; the bound leaves room for a busy CI runner.
     assert demo.loaded
-    assert demo.devices_seconds < 30
-
-
-def test_the_demo_fleet_is_the_same_every_time(demo, db):
-    before = fingerprint()
-
-    load_demo(fresh=True)
-
-    assert fingerprint() == before
+    assert demo.step_seconds["hatrack.devices.demo"] < 30
