@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from hatrack.core.audit_changes import Change, describe_changes
 from hatrack.core.models import AuditEntry
@@ -40,10 +40,7 @@ class Event:
 
 
 def _url(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=[pk])
 
 
 def _audit_events(device: Device) -> list[Event]:

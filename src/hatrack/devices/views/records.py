@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -36,12 +36,8 @@ SORT_LABELS = {
 }
 
 
-def _url_or_blank(name: str, *args: Any) -> str:
-    """The address of a page another area of the hat provides, or '' until it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 def _filter_form(request: HttpRequest, sites: list[tuple[int, str]]) -> DeviceFilterForm:
@@ -60,7 +56,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     selection = queries.devices_matching(filters)
     site_names = dict(sites)
-    label_url = _url_or_blank("devices:label_sheet")
+    label_url = _url("devices:label_sheet")
 
     def present(rows: list[dict[str, Any]]) -> list[SafeString]:
         presented = queries.present_device_rows(rows, site_names)
@@ -185,7 +181,7 @@ def _actions(request: HttpRequest, device: Device, is_out: bool) -> list[dict[st
     ]
     found = []
     for label, name, applies in wanted:
-        url = _url_or_blank(name, pk) if applies else ""
+        url = _url(name, pk) if applies else ""
         if url:
             found.append({"label": label, "url": url})
     return found

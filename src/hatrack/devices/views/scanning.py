@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -191,11 +191,8 @@ def _device(pk: int) -> Device:
 
 
 def device_url(pk: int) -> str:
-    """The device's own page, or its check-in page where the device pages are not served."""
-    try:
-        return reverse("devices:device_detail", args=[pk])
-    except NoReverseMatch:
-        return reverse("devices:device_check_in", args=[pk])
+    """The device's own page."""
+    return reverse("devices:device_detail", args=[pk])
 
 
 def device_page(device: Device) -> str:
