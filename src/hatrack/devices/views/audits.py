@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from hatrack.core.lists import csv_response, keyset_page
 from hatrack.core.permissions import can, requires
-from hatrack.devices import audit_queries as queries
-from hatrack.devices.audit_forms import StartAuditForm
+from hatrack.devices.forms.audits import StartAuditForm
 from hatrack.devices.models import PhysicalAudit
+from hatrack.devices.queries import audits as queries
 from hatrack.devices.services import audits as services
 from hatrack.directory.views.pages import acting_user, render_list
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from hatrack.core.lists import query_without_cursor
 from hatrack.core.permissions import requires
-from hatrack.devices import catalog_queries as queries
-from hatrack.devices.catalog_forms import DeviceModelForm, KitFilterForm, KitForm, ModelFilterForm
+from hatrack.devices.forms.catalog import DeviceModelForm, KitFilterForm, KitForm, ModelFilterForm
 from hatrack.devices.holdings import device_list_url
 from hatrack.devices.models import DeviceModel, Kit
+from hatrack.devices.queries import catalog as queries
 from hatrack.devices.services import catalog as services
 from hatrack.directory.views.pages import acting_user, list_page
 

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_POST
 from hatrack.core.audit import history_of
 from hatrack.core.audit_changes import describe_changes
 from hatrack.core.permissions import can, requires
-from hatrack.devices import repair_queries as queries
-from hatrack.devices.models import Device, Fee
-from hatrack.devices.repair_forms import (
+from hatrack.devices.forms.repairs import (
     FeeFilterForm,
     FeeForm,
     PaymentForm,
     WaiveForm,
     add_service_errors,
 )
+from hatrack.devices.models import Device, Fee
+from hatrack.devices.queries import repairs as queries
 from hatrack.devices.services import fees as services
 from hatrack.devices.views.repairs import posted
 from hatrack.directory.models import Person

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from hatrack.core.lists import keyset_page
 from hatrack.core.models import ImportRun
 from hatrack.core.permissions import requires
-from hatrack.devices.import_forms import DeviceUploadForm, MappingForm, limit_label
+from hatrack.devices.forms.imports import DeviceUploadForm, MappingForm, limit_label
 from hatrack.devices.importers.formats import FORMATS
 from hatrack.devices.importers.rows import DeviceFileError
 from hatrack.devices.importers.spreadsheet import guess_mapping, headers_of

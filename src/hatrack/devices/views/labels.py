@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from hatrack.core.permissions import requires
 from hatrack.devices import labels
-from hatrack.devices.label_forms import LabelForm, QRContent, selected_ids
+from hatrack.devices.forms.labels import LabelForm, QRContent, selected_ids
 from hatrack.devices.models import Device
 from hatrack.workspace.navigation import district_name
 

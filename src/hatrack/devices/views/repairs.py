@@ -12,9 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hatrack.core.permissions import can, requires
-from hatrack.devices import repair_queries as queries
-from hatrack.devices.models import Device, Repair, RepairPart
-from hatrack.devices.repair_forms import (
+from hatrack.devices.forms.repairs import (
     DeviceTagForm,
     LoanerForm,
     RepairCloseForm,
@@ -24,6 +22,8 @@ from hatrack.devices.repair_forms import (
     RepairPartForm,
     add_service_errors,
 )
+from hatrack.devices.models import Device, Repair, RepairPart
+from hatrack.devices.queries import repairs as queries
 from hatrack.devices.services import repairs as services
 from hatrack.devices.services.assignments import open_assignment
 from hatrack.directory.queries import site_choices

@@ -1,0 +1,2 @@
+"""The devices pages' forms, by area (records, scanning, repairs, catalog, imports,
+labels, audits)."""
