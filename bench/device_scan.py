@@ -6,6 +6,10 @@ Target: a scan (lookup plus assignment) under 30 ms median server time.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatrack_scanbench \\
         uv run python bench/device_scan.py                  # PostgreSQL (database recreated)
     uv run python bench/device_scan.py --devices 60000 --pairs 50   # a quicker run
+    uv run python bench/device_scan.py --existing sqlite:////tmp/fleet.sqlite3   # reuse
+
+`--existing URL` reuses a database a previous run built (nothing is dropped; each run
+hands out other in-stock devices, so a 600,000-device fleet serves many runs).
 
 It builds the synthetic fleet of `synthetic_fleet.build_fleet` (600,000 devices, about
 450,000 people at 40 sites, ANALYZEd), opens one distribution session at one site with a
@@ -31,7 +35,7 @@ import time
 
 from people_list import server_cpu_ms
 from synthetic_district import start_django
-from synthetic_fleet import build_fleet
+from synthetic_fleet import build_fleet, use_existing
 
 
 def pairs_to_hand_out(count: int) -> tuple[int, list[tuple[str, str]]]:
@@ -64,6 +68,10 @@ def pairs_to_hand_out(count: int) -> tuple[int, list[tuple[str, str]]]:
     return site_id, list(zip(badges, tags, strict=True))
 
 
+SHOWN: list[bool] = []  # --show-queries
+LAST_SQL: dict[str, list[str]] = {}
+
+
 def timed(call, *args, **kwargs):
     """The call's result, wall time and CPU time (this process plus, on PostgreSQL, its
     server backend) in ms, and the queries it ran (counted where they are executed, so a
@@ -82,6 +90,7 @@ def timed(call, *args, **kwargs):
         result = call(*args, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000
         cpu = (time.process_time() - started_cpu) * 1000 + server_cpu_ms() - started_server
+    LAST_SQL["last"] = queries
     return result, (elapsed, cpu), len(queries)
 
 
@@ -102,8 +111,12 @@ def run(pairs: int) -> bool:
     from hatrack.devices.services.scanning import record_scan, start_scan_session
     from hatrack.directory.models import Site
 
-    tech = User.objects.create_user("bench-tech", password="x" * 12, role="technician")
-    kit = Kit.objects.create(name="Bench kit", accessories=["charger", "case"])
+    tech = User.objects.filter(username="bench-tech").first()
+    if tech is None:
+        tech = User.objects.create_user("bench-tech", password="x" * 12, role="technician")
+    kit, _ = Kit.objects.get_or_create(
+        name="Bench kit", defaults={"accessories": ["charger", "case"]}
+    )
     site_id, work = pairs_to_hand_out(pairs)
     site = Site.objects.get(pk=site_id)
     session = start_scan_session(kind=ScanSession.Kind.DISTRIBUTE, site=site, kit=kit, by=tech)
@@ -116,6 +129,8 @@ def run(pairs: int) -> bool:
                 raise SystemExit(f"{value}: {result.message}")
             service[kind].append(ms)
             counts[kind] = queries
+            if SHOWN and len(service[kind]) == pairs:
+                print(f"\n{kind} scan:\n  " + "\n  ".join(LAST_SQL["last"]))
     client = Client()
     client.force_login(tech)
     url = f"/devices/scan/{session.pk}/scan/"
@@ -153,11 +168,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--devices", type=int, default=600_000)
     parser.add_argument("--pairs", type=int, default=200, help="badge+device pairs timed")
+    parser.add_argument("--existing", metavar="URL", help="reuse a database already built")
+    parser.add_argument("--show-queries", action="store_true", help="print one pair's SQL")
     args = parser.parse_args()
-    start_django(name="device-scan")
-    started = time.perf_counter()
-    build_fleet(args.devices)
-    print(f"fleet of {args.devices:,} devices built in {time.perf_counter() - started:.0f} s")
+    if args.existing:
+        use_existing(args.existing)
+    else:
+        start_django(name="device-scan")
+        started = time.perf_counter()
+        build_fleet(args.devices)
+        print(f"fleet of {args.devices:,} devices built in {time.perf_counter() - started:.0f} s")
+    if args.show_queries:
+        SHOWN.append(True)
     sys.exit(0 if run(args.pairs) else 1)
 
 

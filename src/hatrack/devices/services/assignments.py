@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from hatrack.core import audit
@@ -96,6 +97,7 @@ def check_out_device(
     due_on: datetime.date | None = None,
     session: ScanSession | None = None,
     notes: str = "",
+    locked: bool = False,
 ) -> Assignment:
     """Hand `device` to `holder` (a student or member of staff) or deploy it to `room`.
 
@@ -103,42 +105,108 @@ def check_out_device(
     for kind LOANER), takes the holder, and moves to the room's site (or to the holder's
     school when it had none). Raises ValidationError when the device is already out, is
     not available, or the holder or room cannot receive it.
+
+    `locked`: the caller already holds the device row locked in its transaction, read
+    whole with its model (`lock_device`, or the scanner's `find_device(lock=True)`).
+
+    "Already out" is decided by the one-open-assignment-per-device unique index: the
+    assignment is inserted with ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite), so
+    the hot path costs no probe and no savepoint, and a technician a moment faster on
+    another screen makes the insert return no row. A refusal writes nothing; the
+    caller's transaction stays usable (the scanner logs the refused scan in it).
     """
-    with transaction.atomic():
-        device = lock_device(device)
-        _check_available(device, _open_bare(device))
-        _check_target(device, holder, room, kit)
-        before = audit.snapshot(device)
-        now = timezone.now()
-        items = list(dict.fromkeys([*(kit.accessories if kit else []), *accessories]))
-        # Ids, not objects: reading the sites would cost a query on every scan.
-        site_id = room.site_id if room is not None else device.site_id
-        if site_id is None and holder is not None:
-            site_id = holder.primary_site_id
+    refusal: ValidationError | None = None
+    # No savepoint: every refusal is raised after the block, which writes nothing before
+    # its checks pass; a database error still rolls the caller's transaction back.
+    with transaction.atomic(savepoint=False):
+        if not locked:
+            device = lock_device(device)
         try:
-            with transaction.atomic():
-                assignment = Assignment.objects.create(
-                    device=device, kind=kind, holder=holder, room=room, site_id=site_id,
-                    session=session, kit=kit, accessories_out=items,
-                    condition_out=condition or device.condition, due_on=due_on,
-                    checked_out_at=now, checked_out_by=by, notes=notes,
-                )  # fmt: skip
-        except IntegrityError as exc:  # another technician was a moment faster
-            raise ValidationError(f"{device.label} is already checked out.") from exc
-        device.holder, device.room = holder, room
-        device.holder_since = now
-        device.site_id = site_id
-        device.status = Status.LOANER if kind == Assignment.Kind.LOANER else Status.DEPLOYED
-        if condition:
-            device.condition = condition
-        device.save()
-        audit.record_event(
-            device,
-            by=by,
-            summary=f"Checked out to {_holder_name(assignment)}"[:300],
-            changes=audit.diff(before, audit.snapshot(device)),
-        )
+            assignment = _check_out_locked(
+                device, by=by, holder=holder, room=room, kind=kind, kit=kit,
+                accessories=accessories, condition=condition, due_on=due_on,
+                session=session, notes=notes,
+            )  # fmt: skip
+        except ValidationError as exc:
+            refusal = exc
+    if refusal is not None:
+        raise refusal
     return assignment
+
+
+def _check_out_locked(
+    device: Device,
+    *,
+    by: User | None,
+    holder: Person | None,
+    room: Room | None,
+    kind: str,
+    kit: Kit | None,
+    accessories: Sequence[str],
+    condition: str,
+    due_on: datetime.date | None,
+    session: ScanSession | None,
+    notes: str,
+) -> Assignment:
+    reason = NOT_AVAILABLE.get(Status(device.status))
+    if reason:
+        _check_available(device, _open_bare(device))
+    _check_target(device, holder, room, kit)
+    before = audit.snapshot(device)
+    now = timezone.now()
+    items = list(dict.fromkeys([*(kit.accessories if kit else []), *accessories]))
+    # Ids, not objects: reading the sites would cost a query on every scan.
+    site_id = room.site_id if room is not None else device.site_id
+    if site_id is None and holder is not None:
+        site_id = holder.primary_site_id
+    assignment = Assignment(
+        device=device, kind=kind, holder=holder, room=room, site_id=site_id,
+        session=session, kit=kit, accessories_out=items,
+        condition_out=condition or device.condition, due_on=due_on,
+        checked_out_at=now, checked_out_by=by, notes=notes,
+    )  # fmt: skip
+    if not _insert_unless_open(assignment):
+        _check_available(device, _open_bare(device))
+        # Gone again by now, or never seen (a check-out a moment faster than ours).
+        raise ValidationError(f"{device.label} is already checked out.")
+    device.holder, device.room = holder, room
+    device.holder_since = now
+    device.site_id = site_id
+    device.status = Status.LOANER if kind == Assignment.Kind.LOANER else Status.DEPLOYED
+    if condition:
+        device.condition = condition
+    device.save(update_fields=CHECKED_OUT_FIELDS)
+    audit.record_event(
+        device,
+        by=by,
+        summary=f"Checked out to {_holder_name(assignment)}"[:300],
+        changes=audit.diff(before, audit.snapshot(device)),
+    )
+    return assignment
+
+
+# What a check-out changes on the device (and `updated_at`, which save() stamps).
+CHECKED_OUT_FIELDS = ("holder", "room", "holder_since", "site", "status", "condition", "updated_at")
+
+
+def _insert_unless_open(assignment: Assignment) -> bool:
+    """Insert the assignment unless the device has an open one (the partial unique index
+    `assignment_one_open_per_device`); True when inserted, with its primary key set."""
+    meta = Assignment._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    rows = Assignment.objects._insert(  # type: ignore[attr-defined]
+        [assignment],
+        fields=fields,
+        returning_fields=meta.db_returning_fields,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows or rows[0] is None:
+        return False
+    for value, field in zip(rows[0], meta.db_returning_fields, strict=True):
+        setattr(assignment, field.attname, value)
+    assignment._state.adding = False
+    assignment._state.db = Assignment.objects.db
+    return True
 
 
 def check_in_device(

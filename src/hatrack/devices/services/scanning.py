@@ -210,15 +210,17 @@ def _locked(session: ScanSession) -> ScanSession:
 # --- Lookups ---------------------------------------------------------------------------
 
 
-def find_device(code: str) -> Device | None:
-    """The device whose asset tag or serial number is `code` (normalized): one index seek."""
+def find_device(code: str, *, lock: bool = False) -> Device | None:
+    """The device whose asset tag or serial number is `code` (normalized): one seek on
+    each unique index. With `lock`, the whole row with its model, locked until the
+    transaction ends, as `check_out_device(locked=True)` takes it: a hand-out reads the
+    device once."""
     if not code:
         return None
-    return (
-        Device.objects.filter(Q(asset_tag=code) | Q(serial_number=code))
-        .only("id", "asset_tag", "serial_number", "site_id", "status")
-        .first()
-    )
+    found = Device.objects.filter(Q(asset_tag=code) | Q(serial_number=code)).order_by()
+    if lock:
+        return found.select_for_update(of=("self",)).select_related("model").first()
+    return found.only("id", "asset_tag", "serial_number", "site_id", "status").first()
 
 
 def find_person(value: str) -> Person | None:
@@ -339,7 +341,7 @@ def _distribute(session: ScanSession, value: str, by: User, pending: Person | No
                 f"Scan the student's badge first: {device.label} is a device.", device=device
             )
         raise ScanRefused(f"Unknown badge or tag: {value}.")
-    device = find_device(code)
+    device = find_device(code, lock=True)
     if device is None:
         person = find_person(value)
         if person is not None:  # the next student stepped up; the last one gets nothing
@@ -351,7 +353,7 @@ def _distribute(session: ScanSession, value: str, by: User, pending: Person | No
     try:
         assignment = check_out_device(
             device=device, holder=pending, kit=session.kit, condition=session.condition,
-            session=session, by=by,
+            session=session, by=by, locked=True,
         )  # fmt: skip
     except ValidationError as exc:
         raise ScanRefused(" ".join(exc.messages), device=device) from exc
