@@ -16,7 +16,7 @@ from hatrack.devices.models import normalize_code, normalize_mac
 Parse = Callable[[str], str]
 
 _SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{2,63}$")
-_HEX12 = re.compile(r"^[0-9a-fA-F]{12}$")
+_HEX_DIGITS = "0123456789abcdef"
 _USER_SPLIT = re.compile(r"[,;\s]+")
 _MONTH_NAME = re.compile(r"([A-Za-z]+)\.? (\d{4})")
 _MONTH_NUMBER = re.compile(r"(\d{4})-(\d{1,2})")
@@ -56,6 +56,8 @@ DATETIME_HELP = "a date and time such as 2024-03-15 14:22:10 or 3/15/2024 2:22 P
 
 def serial_number(value: str) -> str:
     # Most cells need no cleaning; the regex-based normalization is for the others.
+    if value.isalnum() and value.isascii() and 3 <= len(value) <= 64:
+        return value.upper()
     code = value.upper() if value.isalnum() else normalize_code(value)
     if not code:
         raise ValueError("The serial number is empty.")
@@ -68,6 +70,8 @@ def serial_number(value: str) -> str:
 
 
 def asset_tag(value: str) -> str:
+    if value.isalnum() and value.isascii() and len(value) <= 50:  # the usual tag: A0012345
+        return value.upper()
     code = normalize_code(value)
     if code and not _ASSET_TAG.match(code):
         raise ValueError(
@@ -80,7 +84,7 @@ def mac_address(value: str) -> str:
     text = value.strip()
     if not text:
         return ""
-    if len(text) == 12 and _HEX12.match(text):  # the consoles' usual form: a0b1c2d3e4f5
+    if len(text) == 12 and not text.lower().strip(_HEX_DIGITS):  # usual form: a0b1c2d3e4f5
         text = text.lower()
         return f"{text[0:2]}:{text[2:4]}:{text[4:6]}:{text[6:8]}:{text[8:10]}:{text[10:12]}"
     mac = normalize_mac(text)
@@ -120,6 +124,14 @@ def date_time(value: str) -> str:
     """A moment as an ISO datetime in UTC. Times without a zone are read as UTC, as both
     consoles export them."""
     raw = value.strip()
+    if len(raw) == 24 and raw.endswith(".000Z") and _google_whole_second(raw):
+        # Google's usual form, 2024-11-18T14:22:10.000Z, once validated as a moment is
+        # already its ISO text in UTC but for the zone's spelling.
+        try:
+            datetime.datetime.fromisoformat(raw[:19])
+            return raw[:19] + "+00:00"
+        except ValueError:
+            pass  # the general path below explains what is wrong
     if raw.lower() in _NO_DATE or raw.startswith("0001-01-01"):
         return ""
     try:  # the fast path: ISO 8601 as Google writes it (2024-11-18T14:22:10.123Z)
@@ -131,6 +143,10 @@ def date_time(value: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC).isoformat()
+
+
+def _google_whole_second(raw: str) -> bool:
+    return raw[4] == raw[7] == "-" and raw[10] == "T" and raw[13] == raw[16] == ":"
 
 
 def _parse_moment(raw: str) -> datetime.datetime | None:

@@ -8,6 +8,8 @@ like instead.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +17,8 @@ from hatrack.devices.importers import fields as parse
 from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
 from hatrack.devices.importers.tables import Table
 
+# Rows parsed together, column by column (see DeviceParser._parse_batch).
+BATCH_ROWS = 1000
 # DeviceRow's fields after its line number, in order.
 ROW_FIELDS = DeviceRow._fields[1:]
 # field -> how to read its cell
@@ -48,7 +52,9 @@ class Layout:
     manufacturer: Callable[[dict[str, str]], str] = field(
         default=lambda values: values.get("manufacturer", "")
     )
-    # Extra columns the category and manufacturer functions read: name -> headers.
+    # Extra columns the category and manufacturer functions read: name -> headers. Those
+    # two functions read only "manufacturer", "model" and these extra names (the parser
+    # calls them once per distinct combination).
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def matches(self, header: Sequence[str]) -> bool:
@@ -57,6 +63,18 @@ class Layout:
         return bool(self.signature) and all(
             any(name.lower() in names for name in choices) for choices in self.signature
         )
+
+
+def _read_column(read: parse.Parse, cells: Sequence[str]) -> list[str]:
+    """`read` applied to each cell; once per distinct value when values repeat (models,
+    org units, OS versions, dates of a month do), so a 100,000-row export costs tens of
+    thousands of calls rather than a million. Raises the first cell's ValueError."""
+    distinct: dict[str, str] = dict.fromkeys(cells, "")
+    if len(distinct) * 2 > len(cells):
+        return list(map(read, cells))
+    for cell in distinct:
+        distinct[cell] = read(cell)
+    return list(map(distinct.__getitem__, cells))
 
 
 def _index(header: Sequence[str]) -> dict[str, int]:
@@ -101,6 +119,7 @@ class DeviceParser:
             (name, position, header, PARSERS[name])
             for name, (position, header) in self.columns.items()
         ]
+        self._pick = operator.itemgetter(*(position for _, position, _, _ in self._readers))
         self.seen: dict[str, int] = {}
         self.rows = 0
 
@@ -126,9 +145,60 @@ class DeviceParser:
         )
 
     def __iter__(self) -> Iterator[DeviceRow | list[RowError]]:
-        for line, cells in self.table:
-            self.rows += 1
-            yield self.parse(line, cells)
+        records = iter(self.table)
+        while batch := list(itertools.islice(records, BATCH_ROWS)):
+            self.rows += len(batch)
+            rows = self._parse_batch(batch)
+            if rows is None:  # something irregular: row by row, with each row's errors
+                yield from (self.parse(line, cells) for line, cells in batch)
+            else:
+                yield from rows
+
+    def _parse_batch(self, batch: list[tuple[int, list[str]]]) -> list[DeviceRow] | None:
+        """The batch's rows parsed column by column (most of an export's cells repeat or
+        are ordinary), or None when a row is short, a cell is bad or a serial repeats;
+        `parse` then reads the batch again row by row and says what is wrong."""
+        try:
+            picked = list(map(self._pick, (cells for _, cells in batch)))
+        except IndexError:
+            return None
+        lines = [line for line, _ in batch]
+        # itemgetter of one position gives the cell itself, of several a tuple
+        columns = list(zip(*picked, strict=True)) if len(self._readers) > 1 else [picked]
+        values: dict[str, Sequence[str]] = dict.fromkeys(ROW_FIELDS, [""] * len(batch))
+        try:
+            for (name, _, _, read), cells in zip(self._readers, columns, strict=True):
+                values[name] = _read_column(read, cells)
+        except ValueError:
+            return None
+        seen = self.seen
+        for serial, line in zip(values["serial_number"], lines, strict=True):
+            if seen.setdefault(serial, line) != line:
+                return None
+        self._describe(values, batch)
+        ordered = [values[name] for name in ROW_FIELDS]
+        return list(map(DeviceRow._make, zip(lines, *ordered, strict=True)))
+
+    def _describe(
+        self, values: dict[str, Sequence[str]], batch: list[tuple[int, list[str]]]
+    ) -> None:
+        """Each row's manufacturer and category, computed once per distinct combination of
+        the cells they read (manufacturer, model and the layout's extra columns)."""
+        keys: list[Sequence[str]] = [values["manufacturer"], values["model"]]
+        keys.extend(
+            [cells[position] if position < len(cells) else "" for _, cells in batch]
+            for position in self.extra.values()
+        )
+        described: dict[tuple[str, ...], tuple[str, str]] = {}
+        for key in zip(*keys, strict=True):
+            if key not in described:
+                row = {"manufacturer": key[0], "model": key[1]}
+                row.update(zip(self.extra, key[2:], strict=True))
+                row["manufacturer"] = self.layout.manufacturer(row)
+                described[key] = (row["manufacturer"], self.layout.category(row))
+        pairs = [described[key] for key in zip(*keys, strict=True)]
+        values["manufacturer"] = [m for m, _ in pairs]
+        values["category"] = [c for _, c in pairs]
 
     def parse(self, line: int, cells: list[str]) -> DeviceRow | list[RowError]:
         values = dict.fromkeys(ROW_FIELDS, "")

@@ -26,7 +26,8 @@ message; unexpected errors mark the run failed and propagate.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +43,9 @@ from hatrack.devices.importers.formats import CONSOLES, open_export
 from hatrack.devices.importers.layout import DeviceParser
 from hatrack.devices.importers.rows import FIELDS, DeviceFileError, DeviceRow, RowError
 from hatrack.devices.imports.checked import CheckedRows, CheckedRowsWriter
+from hatrack.devices.imports.fleet import FleetDevice, FleetReader, asset_tag_owners
 from hatrack.devices.imports.progress import DeviceProgress
-from hatrack.devices.imports.results import DeviceImportResult
+from hatrack.devices.imports.results import MAX_DISCREPANCIES, MAX_SAMPLES, DeviceImportResult
 from hatrack.devices.imports.spool import Spool
 from hatrack.devices.imports.writer import DeviceWriter
 from hatrack.devices.models import Category, Console, Device, DeviceModel
@@ -135,15 +137,12 @@ class _Options:
         self.clears = bool(self.console)
 
 
-def _stored(value: Any) -> str:
-    """A Device field's value in the form the parsers produce."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+def _values_of(names: list[str]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A function giving a DeviceRow's (or its tuple's) values of `names`, as a tuple."""
+    positions = [DeviceRow._fields.index(name) for name in names]
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
 
 
 class _Import:
@@ -166,13 +165,23 @@ class _Import:
         self.result = DeviceImportResult(status=ImportRun.Status.DONE, dry_run=options.dry_run)
         self.copied = [f for f in CONSOLE_FIELDS if f in parser.fields]
         self.result.fields = [FIELDS[f] for f in FIELDS if f in parser.fields]
-        self.spool = Spool()
+        # What pass 2 writes: new devices, and changes to devices (kept apart so that
+        # new devices go in as one stream).
+        self.spool, self.changed = Spool(), Spool()
         self.seen_pks: list[int] = []
         self.bad_lines: set[int] = set()
         self.asset_tags: dict[str, int] = {}
         self.sites = {code.upper(): pk for code, pk in Site.objects.values_list("code", "pk")}
+        self.org_unit_sites: dict[str, int | None] = {}
         self.models = self._known_models()
         self.new_models: dict[str, tuple[str, str, str]] = {}
+        self.model_keys: dict[tuple[str, str, str], str] = {}
+        self.fleet = FleetReader(self.copied)
+        # A new device's columns: these fields of its row, then its model and site.
+        self._new_names = ["serial_number", "asset_tag", *self.copied, "model_id", "site_id"]
+        self._pick_new = _values_of(self._new_names[:-2])
+        # The row's values of the copied fields, as a tuple to compare with the fleet's.
+        self._pick_copied = _values_of(self.copied)
 
     def run(self) -> DeviceImportResult:
         try:
@@ -184,6 +193,7 @@ class _Import:
             return self.result
         finally:
             self.spool.close()
+            self.changed.close()
 
     # Pass 1: validate, classify, list discrepancies -----------------------------------
 
@@ -244,66 +254,82 @@ class _Import:
             return
         if self.keep is not None:
             self.keep.add(rows)
-        found = {
-            values["serial_number"]: values
-            for values in Device.objects.filter(
-                serial_number__in=[r.serial_number for r in rows]
-            ).values("pk", "serial_number", "asset_tag", "site_id", "console", *CONSOLE_FIELDS)
-        }
+        found = self.fleet.by_serial([r.serial_number for r in rows])
         taken = self._asset_tags_taken(rows, found)
         to_write: list[tuple[Any, ...]] = []
+        console, pick, site_for = self.options.console, self._pick_copied, self._site_for
+        # Unchanged devices, sampled and marked here as _unchanged does, for speed.
+        unchanged, samples = self.seen_pks, self.result.samples["unchanged"]
+        before = len(unchanged)
         for row in rows:
             existing = found.get(row.serial_number)
-            if not self._asset_tag_ok(row, existing, taken):
+            fills_tag = row.asset_tag and not (existing and existing.asset_tag)
+            if fills_tag and not self._asset_tag_ok(row, taken):
                 continue
             if existing is None:
                 item = self._creation(row)
+            elif (
+                # The usual re-import: nothing differs (the fields as _update compares).
+                pick(row) == existing.values
+                and (not console or existing.console == console)
+                and (existing.asset_tag or not row.asset_tag)
+                and (existing.site_id is not None or site_for(row.org_unit) is None)
+            ):
+                unchanged.append(existing.pk)
+                if len(samples) < MAX_SAMPLES:
+                    samples.append(row.serial_number)
+                continue
             else:
                 item = self._update(row, existing)
-                if item is None:  # updated rows get console_seen_at with their update
-                    self.seen_pks.append(existing["pk"])
             if item is not None:
                 to_write.append(item)
-        self.spool.add(to_write)
+        self.result.unchanged += len(unchanged) - before
+        if not self.options.dry_run:  # a preview writes nothing, so keeps nothing to write
+            self.spool.add([item for item in to_write if item[0] == "c"])
+            self.changed.add([item for item in to_write if item[0] == "u"])
+
+    def _unchanged(self, row: DeviceRow, existing: FleetDevice) -> None:
+        """Sampled and marked as seen by the console (updated rows get console_seen_at
+        with their update); _classify counts them from seen_pks."""
+        self.result.sample("unchanged", row.serial_number)
+        self.seen_pks.append(existing.pk)
 
     def _asset_tags_taken(
-        self, rows: list[DeviceRow], found: dict[str, dict[str, Any]]
+        self, rows: list[DeviceRow], found: dict[str, FleetDevice]
     ) -> dict[str, str]:
         """Asset tags the rows would fill that already belong to a device: tag -> serial."""
         tags = [
             r.asset_tag
             for r in rows
-            if r.asset_tag and not (found.get(r.serial_number) or {}).get("asset_tag")
+            if r.asset_tag and not ((d := found.get(r.serial_number)) and d.asset_tag)
         ]
-        if not tags:
-            return {}
-        owners = Device.objects.filter(asset_tag__in=tags).values_list("asset_tag", "serial_number")
-        return {tag: serial for tag, serial in owners if tag}
+        return asset_tag_owners(tags)
 
-    def _asset_tag_ok(
-        self, row: DeviceRow, existing: dict[str, Any] | None, taken: dict[str, str]
-    ) -> bool:
-        if not row.asset_tag or (existing and existing["asset_tag"]):
-            return True
-        column = self._column("asset_tag")
+    def _asset_tag_ok(self, row: DeviceRow, taken: dict[str, str]) -> bool:
+        """Whether the asset tag a row would fill is free (in the fleet and in the file)."""
         owner = taken.get(row.asset_tag)
         if owner and owner != row.serial_number:
             reason = f"Asset tag {row.asset_tag} already belongs to device {owner}."
-            self._reject([RowError(row.line, column, reason)])
+            self._reject([RowError(row.line, self._column("asset_tag"), reason)])
             return False
         first = self.asset_tags.setdefault(row.asset_tag, row.line)
         if first != row.line:
             reason = f"Asset tag {row.asset_tag} is also on line {first}."
-            self._reject([RowError(row.line, column, reason)])
+            self._reject([RowError(row.line, self._column("asset_tag"), reason)])
             return False
         return True
 
     def _site_for(self, org_unit: str) -> int | None:
-        """The site an org unit path names by its code, when exactly one part is a code."""
+        """The site an org unit path names by its code, when exactly one part is a code
+        (remembered per path: an export has a few hundred org units)."""
+        if org_unit in self.org_unit_sites:
+            return self.org_unit_sites[org_unit]
         matches = {
             self.sites[part.upper()] for part in org_unit.split("/") if part.upper() in self.sites
         }
-        return matches.pop() if len(matches) == 1 else None
+        site = matches.pop() if len(matches) == 1 else None
+        self.org_unit_sites[org_unit] = site
+        return site
 
     def _creation(self, row: DeviceRow) -> tuple[Any, ...] | None:
         if not self.options.create_missing:
@@ -319,45 +345,46 @@ class _Import:
             return None
         model_key = self._model_for(row)
         site = self._site_for(row.org_unit)
-        self.result.created += 1
-        self.result.sample(
-            "create",
-            {
-                "line": row.line,
-                "serial": row.serial_number,
-                "asset_tag": row.asset_tag,
-                "model": row.model,
-                "org_unit": row.org_unit,
-                "user": row.console_user,
-            },
-        )
+        result = self.result
+        result.created += 1
+        if len(result.samples["create"]) < MAX_SAMPLES:
+            result.sample(
+                "create",
+                {
+                    "line": row.line,
+                    "serial": row.serial_number,
+                    "asset_tag": row.asset_tag,
+                    "model": row.model,
+                    "org_unit": row.org_unit,
+                    "user": row.console_user,
+                },
+            )
         return ("c", 0, site or 0, model_key, tuple(row))
 
-    def _update(self, row: DeviceRow, existing: dict[str, Any]) -> tuple[Any, ...] | None:
+    def _update(self, row: DeviceRow, existing: FleetDevice) -> tuple[Any, ...] | None:
         changes: dict[str, list[str]] = {}
         final: dict[str, Any] = {}
-        for name in self.copied:
-            new, old = getattr(row, name), _stored(existing[name])
+        for name, old in zip(self.copied, existing.values, strict=True):
+            new = getattr(row, name)
             final[name] = old
             if new != old and (new or self.options.clears):
                 changes[name] = [old, new]
                 final[name] = new
         if self.options.console:
             final["console"] = self.options.console
-            if existing["console"] != self.options.console:
-                changes["console"] = [existing["console"], self.options.console]
-        final["asset_tag"] = existing["asset_tag"]
-        if row.asset_tag and not existing["asset_tag"]:
+            if existing.console != self.options.console:
+                changes["console"] = [existing.console, self.options.console]
+        final["asset_tag"] = existing.asset_tag
+        if row.asset_tag and not existing.asset_tag:
             changes["asset_tag"] = ["", row.asset_tag]
             final["asset_tag"] = row.asset_tag
-        final["site_id"] = existing["site_id"]
-        site = self._site_for(row.org_unit) if existing["site_id"] is None else None
+        final["site_id"] = existing.site_id
+        site = self._site_for(row.org_unit) if existing.site_id is None else None
         if site is not None:
             changes["site"] = ["", next(c for c, pk in self.sites.items() if pk == site)]
             final["site_id"] = site
         if not changes:
-            self.result.unchanged += 1
-            self.result.sample("unchanged", row.serial_number)
+            self._unchanged(row, existing)
             return None
         self.result.updated += 1
         self.result.sample(
@@ -370,7 +397,7 @@ class _Import:
         )
         audited = {k: v for k, v in changes.items() if k not in TELEMETRY}
         label = final["asset_tag"] or row.serial_number
-        return ("u", existing["pk"], final, audited, label)
+        return ("u", existing.pk, final, audited, label)
 
     def _known_models(self) -> dict[str, int]:
         known: dict[str, int] = {}
@@ -380,7 +407,15 @@ class _Import:
         return known
 
     def _model_for(self, row: DeviceRow) -> str:
-        """The key of the row's model: a catalog model's, or a new one to create."""
+        """The key of the row's model: a catalog model's, or a new one to create
+        (remembered per model, manufacturer and category: an export has a few)."""
+        asked = (row.model, row.manufacturer, row.category)
+        key = self.model_keys.get(asked)
+        if key is None:
+            key = self.model_keys[asked] = self._find_model(row)
+        return key
+
+    def _find_model(self, row: DeviceRow) -> str:
         manufacturer = row.manufacturer or row.model.split()[0]
         for key in (row.model.lower(), f"{manufacturer} {row.model}".lower()):
             if key in self.models or key in self.new_models:
@@ -391,7 +426,8 @@ class _Import:
         return key
 
     def _find_missing_from_console(self) -> None:
-        """Fleet devices of the console's kinds (or reporting to it) the export lacks."""
+        """Fleet devices of the console's kinds (or reporting to it) the export lacks:
+        their serial numbers read straight through, the few sampled ones in full."""
         self.report.begin("Comparing with the fleet", 0)
         console = self.options.console
         listed = self.parser.seen
@@ -399,20 +435,30 @@ class _Import:
             Device.objects.in_fleet()
             .filter(Q(model__category__in=CONSOLE_CATEGORIES[console]) | Q(console=console))
             .order_by()
-            .values_list("serial_number", "asset_tag", "site__code", "console_seen_at")
         )
-        for serial, tag, site, seen_at in fleet.iterator(chunk_size=5000):
+        missing: list[str] = []
+        for serial in fleet.values_list("serial_number", flat=True).iterator(chunk_size=5000):
             if serial not in listed:
                 self.result.not_in_console += 1
-                self.result.sample(
-                    "not_in_console",
-                    {
-                        "serial": serial,
-                        "asset_tag": tag or "",
-                        "site": site or "",
-                        "seen": seen_at.date().isoformat() if seen_at else "",
-                    },
-                )
+                if len(missing) < MAX_DISCREPANCIES:
+                    missing.append(serial)
+        sampled = fleet.filter(serial_number__in=missing).values_list(
+            "serial_number", "asset_tag", "site__code", "console_seen_at"
+        )
+        details = {serial: (tag, site, seen) for serial, tag, site, seen in sampled}
+        for serial in missing:
+            if serial not in details:  # changed since, by someone else
+                continue
+            tag, site, seen_at = details[serial]
+            self.result.sample(
+                "not_in_console",
+                {
+                    "serial": serial,
+                    "asset_tag": tag or "",
+                    "site": site or "",
+                    "seen": seen_at.date().isoformat() if seen_at else "",
+                },
+            )
 
     # Pass 2: write ----------------------------------------------------------------------
 
@@ -426,14 +472,16 @@ class _Import:
                 model_ids = self._create_models()
                 writer = DeviceWriter()
                 stamp = now.isoformat()  # adapted once per row instead of per value
-                self.report.begin("Writing devices", self.spool.count)
-                done = 0
-                for batch in self.spool.batches():
-                    self._write(writer, batch, model_ids, stamp)
+                total = self.spool.count + self.changed.count
+                self.report.begin("Writing devices", total)
+                self._insert(writer, model_ids, stamp)
+                done = self.spool.count
+                for batch in self.changed.batches():
+                    self._write_changes(writer, batch, stamp)
                     done += len(batch)
                     self.report.advance(done, self.result.error_count)
                 if self.options.console:
-                    self._mark_seen(now)
+                    self._mark_seen(writer, now)
                 self._audit()
         finally:
             self.report.leave_transaction()
@@ -447,43 +495,36 @@ class _Import:
             ids[key] = model.pk
         return ids
 
-    def _write(
-        self,
-        writer: DeviceWriter,
-        batch: list[tuple[Any, ...]],
-        model_ids: dict[str, int],
-        now: str,
-    ) -> None:
-        creates = [self._new_device(item, model_ids) for item in batch if item[0] == "c"]
+    def _insert(self, writer: DeviceWriter, model_ids: dict[str, int], now: str) -> None:
+        """The new devices, batch after batch into one insert stream."""
         shared = {"console": self.options.console, "created_at": now, "updated_at": now}
         if self.options.console:
             shared["console_seen_at"] = now
-        writer.insert(creates, shared)
-        updates = [item for item in batch if item[0] == "u"]
-        if updates:
-            names = [*self.copied, "asset_tag", "site_id", "updated_at"]
-            if self.options.console:
-                names += ["console", "console_seen_at"]
-            rows = [
-                (pk, {**final, "asset_tag": final["asset_tag"] or None,
-                      "updated_at": now, "console_seen_at": now})
-                for _, pk, final, _, _ in updates
-            ]  # fmt: skip
-            writer.update(names, rows)
-            self._audit_updates(updates)
+        pick, done = self._pick_new, 0
+        with writer.inserting(self._new_names, shared) as insert:
+            for batch in self.spool.batches():
+                insert(
+                    [
+                        (*pick(values), model_ids[model_key], site or None)
+                        for _, _, site, model_key, values in batch
+                    ]
+                )
+                done += len(batch)
+                self.report.advance(done, self.result.error_count)
 
-    def _new_device(self, item: tuple[Any, ...], model_ids: dict[str, int]) -> dict[str, Any]:
-        _, _, site, model_key, values = item
-        row = DeviceRow(*values)
-        device: dict[str, Any] = {
-            "serial_number": row.serial_number,
-            "asset_tag": row.asset_tag or None,
-            "model_id": model_ids[model_key],
-            "site_id": site or None,
-        }
-        for name in self.copied:
-            device[name] = getattr(row, name)
-        return device
+    def _write_changes(
+        self, writer: DeviceWriter, updates: list[tuple[Any, ...]], now: str
+    ) -> None:
+        names = [*self.copied, "asset_tag", "site_id", "updated_at"]
+        if self.options.console:
+            names += ["console", "console_seen_at"]
+        rows = [
+            (pk, {**final, "asset_tag": final["asset_tag"] or None,
+                  "updated_at": now, "console_seen_at": now})
+            for _, pk, final, _, _ in updates
+        ]  # fmt: skip
+        writer.update(names, rows)
+        self._audit_updates(updates)
 
     def _audit_updates(self, updates: list[tuple[Any, ...]]) -> None:
         """An update entry per device whose record (not only its telemetry) changed."""
@@ -509,13 +550,12 @@ class _Import:
             batch_size=500,
         )
 
-    def _mark_seen(self, now: datetime.datetime) -> None:
+    def _mark_seen(self, writer: DeviceWriter, now: datetime.datetime) -> None:
         """Unchanged devices listed again: console_seen_at is kept to within half a day,
         so importing the same export twice in an hour rewrites no rows."""
-        stale = Q(console_seen_at__isnull=True) | Q(console_seen_at__lt=now - SEEN_PRECISION)
         for start in range(0, len(self.seen_pks), BATCH_SIZE):
             chunk = self.seen_pks[start : start + BATCH_SIZE]
-            Device.objects.filter(stale, pk__in=chunk).update(console_seen_at=now)
+            writer.mark_seen(chunk, now, now - SEEN_PRECISION)
 
     def _audit(self) -> None:
         label = self.parser.table.name

@@ -154,12 +154,12 @@ def test_an_asset_tag_of_another_device_is_a_row_error():
 def test_a_failure_while_writing_leaves_nothing_behind(monkeypatch):
     from hatrack.devices.imports import service
 
-    def explode(self, writer, batch, model_ids, now):
+    def explode(self, writer, model_ids, now):
         model_id = next(iter(model_ids.values()))
         Device.objects.create(serial_number="HALF0001", model_id=model_id)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service._Import, "_write", explode)
+    monkeypatch.setattr(service._Import, "_insert", explode)
     with pytest.raises(RuntimeError):
         run_import("google_admin.csv")
     assert Device.objects.count() == 0
