@@ -38,8 +38,18 @@ def among(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     on PostgreSQL (psycopg would parse a query of 2,000 placeholders for each batch, about
     20 ms), a list of placeholders on SQLite."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
+        kind = "bigint" if values and isinstance(values[0], int) else "text"
+        return f"{column} = ANY(%s::{kind}[])", [_array_literal(values)]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _array_literal(values: Sequence[Any]) -> str:
+    """PostgreSQL's text form of an array of `values` (text or integers), one parameter:
+    psycopg's client-side array quoting costs about 7 µs an element."""
+    body = "\x00".join(map(str, values))  # no cell holds a NUL (the reader refuses them)
+    if '"' in body or "\\" in body:
+        body = "\x00".join(str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return '{"' + body.replace("\x00", '","') + '"}' if values else "{}"
 
 
 def _table() -> str:
