@@ -9,9 +9,7 @@ rows that was most of the comparing.
 
 from __future__ import annotations
 
-import datetime
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -61,20 +59,23 @@ def _column(name: str) -> str:
     return connection.ops.quote_name(columns[name])
 
 
-def _sqlite_datetime(value: Any) -> str:
-    # Django stores an aware datetime on SQLite as its naive UTC text, "2024-11-18
-    # 14:22:10[.123000]": str() of the moment, which isoformat() writes with a T.
-    return f"{value.replace(' ', 'T', 1)}+00:00" if value else ""
-
-
-def _postgres_datetime(value: Any) -> str:
-    return value.astimezone(datetime.UTC).isoformat() if value is not None else ""
-
-
-def _date(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else value.isoformat()
+# The console fields as the parsers write them, computed by the database (on the other
+# core, and without a Python datetime per device): an ISO datetime in UTC with "+00:00"
+# and microseconds only when there are some, as datetime.isoformat() writes it; an ISO
+# date; "" for none. Django stores an aware datetime on SQLite as its naive UTC text
+# ("2024-11-18 14:22:10[.123000]").
+_SQLITE_FORMS = {
+    "datetime": "COALESCE(REPLACE(CAST({c} AS TEXT), ' ', 'T') || '+00:00', '')",
+    "date": "COALESCE(CAST({c} AS TEXT), '')",
+}
+_POSTGRES_FORMS = {
+    "datetime": (
+        "COALESCE(to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        "mod(extract(microseconds FROM {c})::bigint, 1000000) = 0 THEN '' ELSE "
+        "to_char({c} AT TIME ZONE 'UTC', '.US') END || '+00:00', '')"
+    ),
+    "date": "COALESCE(to_char({c}, 'YYYY-MM-DD'), '')",
+}
 
 
 class FleetReader:
@@ -83,25 +84,19 @@ class FleetReader:
 
     def __init__(self, fields: Sequence[str]) -> None:
         self.fields = tuple(fields)
-        sqlite = connection.vendor == "sqlite"
+        forms = _SQLITE_FORMS if connection.vendor == "sqlite" else _POSTGRES_FORMS
         selected = []
-        # Where the nullable, converted values are among the console fields, and how.
-        self.converters: list[tuple[int, Callable[[Any], str]]] = []
-        for position, name in enumerate(self.fields):
+        for name in self.fields:
             column = _column(name)
             if name in DATETIMES:
-                # As text on SQLite: Django's connection would parse it into a datetime.
-                selected.append(f"CAST({column} AS TEXT)" if sqlite else column)
-                convert = _sqlite_datetime if sqlite else _postgres_datetime
-                self.converters.append((position, convert))
+                selected.append(forms["datetime"].format(c=column))
             elif name in DATES:
-                selected.append(f"CAST({column} AS TEXT)" if sqlite else column)
-                self.converters.append((position, _date))
+                selected.append(forms["date"].format(c=column))
             else:  # text columns are NOT NULL: they come back as they compare
                 selected.append(column)
         self.select = ", ".join(
-            [_column("id"), _column("serial_number"), _column("asset_tag"), _column("site"),
-             _column("console"), *selected]
+            [_column("id"), _column("serial_number"), f"COALESCE({_column('asset_tag')}, '')",
+             _column("site"), _column("console"), *selected]
         )  # fmt: skip
 
     def by_serial(self, serials: Sequence[str]) -> dict[str, FleetDevice]:
@@ -114,16 +109,8 @@ class FleetReader:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        if not fetched:
-            return {}
-        # Column by column: only the dates need converting.
-        columns: list[Sequence[Any]] = list(zip(*fetched, strict=True))
-        for position, convert in self.converters:
-            columns[5 + position] = list(map(convert, columns[5 + position]))
-        values = zip(*columns[5:], strict=True) if self.fields else itertools.repeat(())
         return {
-            serial: FleetDevice(pk, tag or "", site, console, stored)
-            for pk, serial, tag, site, console, stored in zip(*columns[:5], values, strict=False)
+            row[1]: FleetDevice(row[0], row[2], row[3], row[4], tuple(row[5:])) for row in fetched
         }
 
 
