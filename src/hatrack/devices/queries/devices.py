@@ -140,6 +140,12 @@ def _prefixed(condition: Q, prefix: str) -> Q:
             copied.children.append(_prefixed(child, prefix))
         else:
             lookup, value = cast("tuple[str, Any]", child)
+            if lookup.endswith("_key__startswith"):
+                # The given name beside a family name range: as a range too, the name
+                # index checks it on its own entries instead of reading each person.
+                column = lookup.removesuffix("__startswith")
+                copied.children.append(_prefixed(_prefix(column, value), prefix))
+                continue
             copied.children.append((f"{prefix}{lookup}", value))
     return copied
 
