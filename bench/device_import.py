@@ -8,7 +8,7 @@ Command (from the project folder):
 Data: a generated Google Admin ChromeOS devices export (the console's column layout,
 with a BOM) in a temporary folder: 100,000 Chromebooks of 8 models across 40 schools
 (org units /Students/<site code>/Grade N, so new devices get their site), asset IDs,
-recent users, MAC addresses, last sync and auto-update expiration; about 40 MB. Each
+recent users, MAC addresses, last sync and auto-update expiration; about 24 MB. Each
 backend runs in a fresh child process on a fresh, migrated database with the 40 sites:
   - SQLite: a temporary file database with the project's PRAGMAs.
   - PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/hatrack_devimportbench

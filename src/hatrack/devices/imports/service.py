@@ -8,7 +8,8 @@
   and writes nothing but its ImportRun.
 - **All or nothing by default.** A file with any bad row is rejected and nothing is
   written; with `skip_bad_rows` the good rows are applied and the bad ones listed.
-  Pass 2 writes in batches (bulk_create / bulk_update) inside ONE transaction.
+  Pass 2 writes inside ONE transaction: new devices as one insert stream (COPY on
+  PostgreSQL), changed ones in batches of UPDATEs (see `writer`).
 - **Idempotent.** Only fields that differ are written; importing the same file again
   reports 0 created, 0 updated. Console exports mirror the console (an empty cell clears
   the console field); a spreadsheet's empty cell never clears a value, and a field it
