@@ -218,3 +218,40 @@ def test_auto_update_expiration_dates_and_months_are_read(text, expected):
 def test_a_date_that_is_no_date_is_refused_in_words():
     with pytest.raises(ValueError, match="is not a date"):
         fields.date("13/45/2029")
+
+
+def _many_rows(path: Path, source: Path, copies: int, spoil: dict[int, tuple[int, str]]) -> None:
+    """`copies` copies of the data rows of `source`, with unique serials and asset tags;
+    `spoil` replaces cells: line -> (column, value)."""
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    header, body = lines[0], [line.split(",") for line in lines[1:] if '"' not in line]
+    serial = header.split(",").index(next(h for h in header.split(",") if "erial" in h))
+    out = [header]
+    for n in range(copies):
+        cells = list(body[n % len(body)])
+        cells[serial] = f"SN{n:07d}"
+        line = len(out) + 1
+        if line in spoil:
+            column, value = spoil[line]
+            cells[column] = value
+        out.append(",".join(cells))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("format", ["google", "intune"])
+def test_reading_a_big_file_by_columns_gives_what_reading_row_by_row_gives(tmp_path, format):
+    source = DATA / ("google_admin.csv" if format == "google" else "intune.csv")
+    header = source.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    mac = next(i for i, h in enumerate(header) if "MAC" in h)
+    serial = next(i for i, h in enumerate(header) if "erial" in h)
+    path = tmp_path / "big.csv"
+    # A bad MAC in the second batch, a serial repeated in the third, a short row in the last.
+    _many_rows(path, source, 3500, {1500: (mac, "zz"), 2600: (serial, "SN0000007")})
+    path.write_text(path.read_text() + "SHORT\n")
+    fast = read(path, format)
+    with open_export(path, format=format) as parser:
+        slow = [parser.parse(line, cells) for line, cells in parser.table]
+    assert fast == slow
+    # (the short row has an Intune export's serial number column empty)
+    assert [e.line for e in errors_of(fast)][:2] == [1500, 2600]
+    assert len(fast) == 3501
