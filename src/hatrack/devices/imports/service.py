@@ -498,6 +498,8 @@ class _Import:
 
     def _insert(self, writer: DeviceWriter, model_ids: dict[str, int], now: str) -> None:
         """The new devices, batch after batch into one insert stream."""
+        if not self.spool.count:
+            return
         shared = {"console": self.options.console, "created_at": now, "updated_at": now}
         if self.options.console:
             shared["console_seen_at"] = now

@@ -158,7 +158,7 @@ class DeviceWriter:
         """Set console_seen_at to `now` on the devices `pks` where it is older than `stale`
         (or empty)."""
         seen = connection.ops.quote_name("console_seen_at")
-        condition, params = among("id", pks)
+        condition, params = among(connection.ops.quote_name("id"), pks)
         # Table and column names come from the model, values are parameters.
         sql = (
             f"UPDATE {_table()} SET {seen} = %s "  # noqa: S608
