@@ -50,6 +50,9 @@ def start(page, kind: str, school) -> None:
     page.get_by_label("Site", exact=True).select_option(label=school["site"].name)
     page.get_by_label("Kit", exact=True).select_option(label="Chromebook kit")
     page.get_by_role("button", name="Start scanning").click()
+    # The box has autofocus before the script takes over the form: a scan typed in
+    # between would post the plain form and reload the page, as it does without scripts.
+    expect(page.locator("[data-scan-station][data-scan-ready]")).to_be_attached()
     expect(page.locator("#scan-value")).to_be_focused()
 
 

@@ -167,6 +167,8 @@
       if (!event.target.closest("input, select, button, label, a")) input.focus();
     });
     input.focus();
+    // Scans now go in the background; before this, Enter posted the form the plain way.
+    station.dataset.scanReady = "true";
   }
 
   document.addEventListener("DOMContentLoaded", function () {
