@@ -23,7 +23,7 @@ TABS: tuple[Tab, ...] = (
     Tab("scan", "Hand out & collect", "devices:scan_list", "devices.work"),
     Tab("repairs", "Repairs", "devices:repair_list", "devices.view"),
     Tab("fees", "Fees", "devices:fee_list", "devices.fees"),
-    Tab("audits", "Audits", "devices:audit_list", "devices.work"),
+    Tab("audits", "Audits", "devices:audit_list", "devices.view"),
     Tab("imports", "Imports", "devices:import_list", "devices.import"),
     Tab("models", "Models & kits", "devices:model_list", "devices.view"),
     Tab("lifecycle", "Lifecycle", "devices:lifecycle", "devices.lifecycle"),
