@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hatrack.directory",
     "hatrack.servicedesk",
     "hatrack.devices",
+    "hatrack.systems",
     "hatrack.workspace",
     "hatrack.demo",
 ]
@@ -204,6 +205,16 @@ TASKS = {
 # A worker that has not been heard from for this long is presumed dead and its
 # running task is handed back to the queue.
 HATRACK_WORKER_STALE_AFTER = env.int("HATRACK_WORKER_STALE_AFTER", default=60)
+
+# --- Health checks ------------------------------------------------------------
+# Checks may reach only public internet addresses, except the networks the
+# administrator lists here (CIDR, comma separated, e.g. "10.0.0.0/8,192.168.10.0/24"):
+# nobody can point a check at an internal service through the pages or the API.
+HATRACK_CHECKS_INTERNAL_NETWORKS = env.list("HATRACK_CHECKS_INTERNAL_NETWORKS", default=[])
+# Probes one worker runs at the same time (threads; each waits on the network).
+HATRACK_CHECKS_CONCURRENCY = env.int("HATRACK_CHECKS_CONCURRENCY", default=64)
+# Set to false on workers that should not run health checks (a dedicated import worker).
+HATRACK_CHECKS_ENABLED = env.bool("HATRACK_CHECKS_ENABLED", default=True)
 
 # --- Static files and uploads -------------------------------------------------
 STATIC_URL = "/static/"

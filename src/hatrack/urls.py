@@ -15,6 +15,8 @@ urlpatterns = [
     path("directory/", include("hatrack.directory.urls")),
     path("servicedesk/", include("hatrack.servicedesk.urls")),
     path("devices/", include("hatrack.devices.urls")),
+    path("systems/", include("hatrack.systems.urls")),
+    path("status/", include(("hatrack.systems.urls.status", "status"))),
     path("help/", include("hatrack.servicedesk.urls.portal")),
     path("audit/", include("hatrack.core.urls_audit")),
     path("tasks/", include("hatrack.core.urls_tasks")),

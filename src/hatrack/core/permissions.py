@@ -59,6 +59,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "devices.fees": frozenset({LEADER, TECHNICIAN}),
     "devices.waive": frozenset({LEADER}),
     "devices.lifecycle": READERS,
+    # systems and resilience
+    "systems.view": READERS,
+    "systems.work": frozenset({LEADER, TECHNICIAN}),
+    "systems.checks": frozenset({LEADER, TECHNICIAN}),
+    "systems.manage": frozenset({LEADER}),
+    "systems.insights": frozenset({LEADER, VIEWER}),
     # administration
     "accounts.manage": frozenset({LEADER}),
     "audit.view": frozenset({LEADER}),

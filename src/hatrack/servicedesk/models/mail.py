@@ -138,6 +138,8 @@ class OutboundMail(models.Model):
         REJECTED = "rejected", "Mail not accepted"
         SLA_WARNING = "sla_warning", "SLA breach warning"
         RULE = "rule", "Automation rule notice"
+        INCIDENT = "incident", "Incident alert"
+        STATUS = "status", "Status page update"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

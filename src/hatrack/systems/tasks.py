@@ -1,0 +1,3 @@
+"""Background entry points of the systems hat; each submodule declares its periodic jobs
+(see core.schedule). The health-check loop itself runs inside `hatrack worker`
+(`systems.checks.loop`), not as a queued task."""
