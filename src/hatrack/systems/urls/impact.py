@@ -1,5 +1,10 @@
-"""URLs of the systems hat: impact."""
+"""URLs of the systems hat: impact analysis and the map of the dependency graph."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from hatrack.systems.views import impact
+
+urlpatterns = [
+    path("impact/", impact.impact, name="impact"),
+    path("map/", impact.graph_map, name="map"),
+]
