@@ -1,0 +1,1 @@
+"""The systems hat's forms, one module per area."""

@@ -1,0 +1,1 @@
+"""The systems hat's queries, one module per area."""

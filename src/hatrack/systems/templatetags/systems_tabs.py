@@ -1,0 +1,16 @@
+"""`{% system_tabs "systems" %}`: the systems hat's tabs, with the current one marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from hatrack.systems.navigation import system_tabs as tabs_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("systems/_tabs.html", takes_context=True)
+def system_tabs(context: dict[str, Any], current: str) -> dict[str, Any]:
+    return {"tabs": tabs_for(context["request"], current)}

@@ -1,0 +1,1 @@
+"""The systems hat's views, one module per area."""
