@@ -1,5 +1,9 @@
-"""URLs of the systems hat: insights."""
+"""URLs of the systems hat: the leader view (insights)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from hatrack.systems.views import insights
+
+urlpatterns = [
+    path("insights/", insights.insights, name="insights"),
+]
