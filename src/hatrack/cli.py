@@ -8,6 +8,7 @@ accepted for underscores); anything else is handed to Django as it is, so
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 COMMANDS = [
@@ -45,13 +46,41 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(usage())
         return
     command = args[0] if args[0].startswith("-") else args[0].replace("-", "_")
+    standin = None
     if command == "demo":
         # The demo shows detailed error pages; settings read DEBUG when Django starts.
         os.environ["DEBUG"] = "true"
+        # The demo's health checks call the stand-in service on loopback, which checks may
+        # reach only when allowed. Set for this process and its worker child alone (they
+        # inherit the environment), only when the administrator has not chosen networks;
+        # `hatrack serve` and `hatrack worker` in production never pass through here.
+        os.environ.setdefault("HATRACK_CHECKS_INTERNAL_NETWORKS", "127.0.0.1/32")
+        if not {"--no-serve", "-h", "--help"} & set(args):
+            standin = start_standin()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hatrack", command, *args[1:]])
+    try:
+        execute_from_command_line(["hatrack", command, *args[1:]])
+    finally:
+        if standin is not None:
+            stop_standin(standin)
+
+
+def start_standin() -> subprocess.Popen[bytes]:
+    """The demo's stand-in service (hatrack.systems.standin), a child process started
+    before the web server and worker. A port already taken only logs a warning."""
+    return subprocess.Popen([sys.executable, "-m", "hatrack.systems.standin"])
+
+
+def stop_standin(standin: subprocess.Popen[bytes]) -> None:
+    if standin.poll() is None:
+        standin.terminate()
+    try:
+        standin.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        standin.kill()
+        standin.wait()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ DEMO_MODULES = [
     "hatrack.accounts.demo",
     "hatrack.servicedesk.demo",
     "hatrack.devices.demo",
+    "hatrack.systems.demo",
 ]
 SEED = 1874
 # Marks the demo district, so --fresh never erases a real district's data.
