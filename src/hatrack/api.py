@@ -11,6 +11,7 @@ from hatrack.core.api import HatrackAPI
 from hatrack.devices.api import router as devices_router
 from hatrack.directory.api import router as directory_router
 from hatrack.servicedesk.api import router as servicedesk_router
+from hatrack.systems.api import router as systems_router
 
 DESCRIPTION = """The district directory of Hatrack: the district profile, sites, departments
 and people; its service desk: queues, categories, tickets and their messages; and its
@@ -43,3 +44,4 @@ api = HatrackAPI(
 api.add_router("", directory_router)
 api.add_router("", servicedesk_router)
 api.add_router("", devices_router)
+api.add_router("", systems_router)
