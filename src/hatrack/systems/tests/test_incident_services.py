@@ -366,3 +366,11 @@ def test_the_worker_user_is_no_one(web):
 
     entry = AuditEntry.objects.get(object_id=str(incident.pk), action="create")
     assert entry.actor is None
+
+
+def test_the_worker_resolves_quiet_incidents_every_minute():
+    from hatrack.core.schedule import JOBS
+
+    job = JOBS["systems.resolve_quiet_incidents"]
+    assert job.seconds == 60
+    assert job.task.call() == 0
