@@ -2,4 +2,5 @@
 (see core.schedule). The health-check loop itself runs inside `hatrack worker`
 (`systems.checks.loop`), not as a queued task."""
 
+import hatrack.systems.alert_jobs  # noqa: F401  (escalation, webhook retries)
 from hatrack.systems import incident_jobs  # noqa: F401  (auto-resolve every minute)
