@@ -33,6 +33,7 @@ from hatrack.systems.api.schemas import (
     CheckResultOut,
 )
 from hatrack.systems.models import Check, CheckResult, System
+from hatrack.systems.services import checks as services
 
 router = Router(tags=["checks"])
 CHECK_ORDER = ("system_id", "name", "id")
@@ -91,15 +92,13 @@ def list_check_results(
 @router.post("/checks", response={201: CheckOut, **WRITE_ERRORS})
 @api_requires(CHECKS)
 def create_check(request: HttpRequest, payload: CheckIn) -> Any:
-    """Add a check to a system (technicians and leaders). Internal addresses are
-    refused unless an administrator allowed them."""
-    from hatrack.systems.services import checks as services
-
+    """Add a check to a system (technicians and leaders); it runs within seconds.
+    Internal addresses are refused unless an administrator allowed them."""
     user: User = request.user  # type: ignore[assignment]
     values = payload.model_dump()
     with api_field_names():
         system = related(System, values.pop("system_id"), "system_id", "system")
-        check = services.create_check(system=system, by=user, **values)
+        check = services.create_check(system=system, by=user, fields=values)
     return Status(201, _one(check.pk))
 
 
@@ -107,10 +106,8 @@ def create_check(request: HttpRequest, payload: CheckIn) -> Any:
 @api_requires(CHECKS)
 def update_check(request: HttpRequest, check_id: int, payload: CheckPatch) -> Any:
     """Change what you send of a check (technicians and leaders)."""
-    from hatrack.systems.services import checks as services
-
     user: User = request.user  # type: ignore[assignment]
     check = get_or_404(Check, check_id)
     with api_field_names():
-        services.update_check(check=check, by=user, **payload.model_dump(exclude_unset=True))
+        services.update_check(check=check, by=user, fields=payload.model_dump(exclude_unset=True))
     return _one(check.pk)

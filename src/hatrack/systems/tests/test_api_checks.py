@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hatrack.accounts.tokens import create_api_token
 from hatrack.conftest import make_user
+from hatrack.core.models import AuditEntry
 from hatrack.systems.models import Check, CheckResult
 from hatrack.systems.tests.factories import make_check, make_system
 
@@ -84,3 +85,46 @@ def test_a_check_with_a_bad_timeout_answers_422_on_the_field(client):
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["timeout_seconds"]
     assert not Check.objects.exists()
+
+
+def test_a_technician_adds_a_check_and_it_is_audited(client):
+    tech = caller(client, "technician")
+    system = make_system()
+    response = send(
+        client, "POST", "/api/checks",
+        {"system_id": system.pk, "name": "SSO record", "kind": "dns",
+         "target": "sso.example.org", "interval_seconds": 120, "timeout_seconds": 5},
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["system_id"], body["kind"], body["state"]) == (system.pk, "dns", "unknown")
+    entry = AuditEntry.objects.get(object_id=str(body["id"]), content_type__model="check")
+    assert entry.actor == tech
+
+
+def test_a_tcp_check_without_a_port_answers_422_on_port(client):
+    caller(client, "technician")
+    response = send(
+        client, "POST", "/api/checks",
+        {"system_id": make_system().pk, "name": "Port", "kind": "tcp", "target": "db.example.org"},
+    )  # fmt: skip
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["port"]
+    assert not Check.objects.exists()
+
+
+def test_a_technician_changes_what_is_sent_of_a_check(client):
+    caller(client, "technician")
+    check = make_check(kind="dns", target="sso.example.org", interval_seconds=60)
+    response = send(client, "PATCH", f"/api/checks/{check.pk}", {"interval_seconds": 300})
+    assert response.status_code == 200, response.content
+    assert response.json()["interval_seconds"] == 300 and response.json()["target"] == check.target
+
+
+def test_a_timeout_longer_than_the_interval_answers_422_and_changes_nothing(client):
+    caller(client, "technician")
+    check = make_check(kind="dns", target="sso.example.org", interval_seconds=60)
+    change = {"timeout_seconds": 30, "interval_seconds": 10}
+    response = send(client, "PATCH", f"/api/checks/{check.pk}", change)
+    assert response.status_code == 422 and "timeout_seconds" in response.json()["errors"]
+    check.refresh_from_db()
+    assert check.interval_seconds == 60
