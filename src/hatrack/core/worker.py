@@ -31,6 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -207,7 +208,9 @@ def _announce_finished(result: DBTaskResult[Any, Any]) -> None:
 class HatrackWorker(Worker):
     """django_tasks_db's worker loop, with a heartbeat thread and recovery of stuck tasks."""
 
-    def __init__(self, *, stale_after: float, pulse: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *, stale_after: float, pulse: bool = True, checks: bool | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("worker_id", new_worker_id())
         kwargs.setdefault("startup_delay", False)
         kwargs.setdefault("max_tasks", None)
@@ -218,6 +221,9 @@ class HatrackWorker(Worker):
         self.beat_every = max(0.2, min(5.0, stale_after / 4))
         self.reclaim_every = max(self.beat_every, min(30.0, stale_after / 2))
         self.pulse = pulse
+        # The health-check loop (systems.checks.loop) runs in a thread of this process.
+        self.checks = settings.HATRACK_CHECKS_ENABLED if checks is None else checks
+        self.check_loop: Any = None
         self.started_at = timezone.now()
         self._stopping = threading.Event()
         self._stop_requested_at: float | None = None
@@ -229,13 +235,24 @@ class HatrackWorker(Worker):
         pulse = threading.Thread(target=self._pulse, name="hatrack-heartbeat", daemon=True)
         if self.pulse:
             pulse.start()
+        self._start_checks()
         try:
             super().run()
         finally:
             self._stopping.set()
+            if self.check_loop is not None:
+                self.check_loop.stop()
             if pulse.is_alive():
                 pulse.join(timeout=self.beat_every + 5)
             self._sign_off()
+
+    def _start_checks(self) -> None:
+        if not self.checks:
+            return
+        from hatrack.systems.checks.loop import CheckLoop
+
+        self.check_loop = CheckLoop()
+        self.check_loop.start()
 
     def beat(self) -> None:
         beat(worker_id=self.worker_id, started_at=self.started_at)

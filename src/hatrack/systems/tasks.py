@@ -4,3 +4,4 @@
 
 import hatrack.systems.alert_jobs  # noqa: F401  (escalation, webhook retries)
 from hatrack.systems import incident_jobs  # noqa: F401  (auto-resolve every minute)
+from hatrack.systems.checks import jobs as check_jobs  # noqa: F401  (hourly rollup)
