@@ -18,7 +18,7 @@ ROWS = 28
 BOX_W, BOX_H = 168, 22
 COL_W, ROW_H = 184, 28
 BAND_GAP, TITLE_H, MARGIN = 28, 34, 12
-LABEL_CHARS = 24
+LABEL_CHARS = 25  # fits BOX_W at 11px, marker included
 MARKERS = {"failed": "✕", "fails": "!", "degrades": "~"}
 GROUPS = ("tier", "kind")
 

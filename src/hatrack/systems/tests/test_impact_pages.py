@@ -71,7 +71,7 @@ def test_marking_sso_failed_shows_what_fails_degrades_and_who_is_affected(viewer
     assert order == sorted(order)
     assert "Fails</span>" in page
     assert "Degrades</span>" in page
-    assert ">12</p><p>people in the directory affected" in page
+    assert '"value">12</span><span class="label">people in the directory affected' in page
     assert "Every site" in page  # SSO has no sites: it serves every site
     assert "Students" in page
     assert f'href="/systems/map/?failed={district["sso"].id}"' in page
