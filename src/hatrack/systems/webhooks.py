@@ -8,8 +8,11 @@ refuses any scheme but http and https, and never follows redirects. It raises
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +92,8 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIM
     """POST `payload` as JSON; returns the HTTP status (2xx) or raises DeliveryError.
 
     The deadline covers the whole exchange: each step gets only the time that is left,
-    so a receiver that answers byte by byte cannot hold the worker longer than `timeout`.
+    and a watchdog shuts the socket when it passes, so a receiver that answers byte by
+    byte cannot hold the worker longer than `timeout` (at most 10 seconds).
     """
     check_url(url)
     parts = urlsplit(url)
@@ -103,6 +107,11 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIM
         path = f"{path}?{parts.query}"
     body = json.dumps(payload).encode()
     headers = {"Content-Type": "application/json", "User-Agent": "Hatrack-alerts"}
+    # A watchdog shuts the socket at the deadline, so even a receiver that drips bytes
+    # slowly enough to satisfy every socket timeout cannot hold the worker longer.
+    watchdog = threading.Timer(_left(deadline), _abort, args=[connection])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         if connection.sock is not None:
@@ -112,12 +121,22 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIM
     except TimeoutError as exc:
         raise DeliveryError(f"No answer within {timeout:g} seconds.") from exc
     except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:  # the watchdog cut it off
+            raise DeliveryError(f"No answer within {timeout:g} seconds.") from exc
         raise DeliveryError(f"{type(exc).__name__}: {exc}"[:200]) from exc
     finally:
+        watchdog.cancel()
         connection.close()
     if not 200 <= response.status < 300:
         raise DeliveryError(f"The receiver answered HTTP {response.status}.")
     return response.status
+
+
+def _abort(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _left(deadline: float) -> float:

@@ -149,3 +149,37 @@ def test_an_incident_alert_posts_the_incident_to_the_receiver(leader: User, rece
     alert = Alert.objects.get(webhook__isnull=False)
     assert alerts.deliver_webhook_alert(alert.pk) == DeliveryStatus.SENT
     assert f"[{incident.reference}] Gradebook is down" in Receiver.received[0]["text"]
+
+
+@pytest.fixture
+def dripping() -> Iterator[str]:
+    """A receiver that answers one byte at a time, each within any socket timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000:
+                if stop.wait(0.05):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    stop.set()
+    listener.close()
+
+
+def test_a_receiver_that_drips_bytes_is_cut_off_at_the_deadline(dripping: str) -> None:
+    began = time.monotonic()
+    with pytest.raises(DeliveryError, match="No answer within"):
+        post_json(dripping, {"x": 1}, timeout=0.6)
+    assert time.monotonic() - began < 3

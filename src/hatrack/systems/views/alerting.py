@@ -207,7 +207,8 @@ def acknowledge_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in an alert mail: GET asks for confirmation, POST acknowledges."""
     found = read_acknowledge_token(token)
     if found is None:
-        return render(request, "systems/acknowledge_link.html", {"invalid": True}, status=400)
+        # A page that explains, not an error status: the link came from our own mail.
+        return render(request, "systems/acknowledge_link.html", {"invalid": True})
     incident = Incident.objects.filter(pk=found[0]).first()
     if incident is None:
         raise Http404("No such incident.")
