@@ -94,3 +94,11 @@ def test_the_map_costs_the_same_queries_at_few_and_many_systems(viewer_client, s
     with CaptureQueriesContext(connection) as many:
         viewer_client.get(MAP, {"failed": systems["sso"].id})
     assert len(many) == len(few)
+
+
+def test_an_unknown_grouping_falls_back_to_tier_and_keeps_the_failed_systems(
+    viewer_client, systems
+):
+    page = viewer_client.get(MAP, {"group": "colour", "failed": systems["sso"].id}).content
+    assert b"Grouped by tier." in page
+    assert b"map-node map-node-failed" in page

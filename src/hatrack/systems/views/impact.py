@@ -50,10 +50,14 @@ class FailedForm(forms.Form):
         field.choices = [(pk, node.name) for pk, node in graph.nodes.items()]
 
     def selected(self) -> list[int]:
-        return list(self.cleaned_data.get("failed") or []) if self.is_valid() else []
+        """The valid failed ids (none when the field has an error); other fields apart."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        return list(self.cleaned_data.get("failed") or [])
 
     def chosen_group(self) -> str:
-        group = self.cleaned_data.get("group") if self.is_valid() else None
+        group = self.cleaned_data.get("group") if self.is_bound and self.is_valid() else None
         return group if group in GROUPS else "tier"
 
 
