@@ -173,6 +173,28 @@ PATH_VALUES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "devices:audit_scan": lambda d: {"pk": d.physical_audit.pk},
     "devices:audit_finish": lambda d: {"pk": d.physical_audit.pk},
     "devices:audit_mark_lost": lambda d: {"pk": d.physical_audit.pk},
+    # systems: catalog, dependencies, checks, incidents, maintenance, alerting
+    "systems:system_detail": lambda d: {"pk": d.system.pk},
+    "systems:system_edit": lambda d: {"pk": d.system.pk},
+    "systems:system_dependencies": lambda d: {"pk": d.system.pk},
+    "systems:dependency_delete": lambda d: {"pk": d.dependency.pk},
+    "systems:check_detail": lambda d: {"pk": d.health_check.pk},
+    "systems:check_edit": lambda d: {"pk": d.health_check.pk},
+    "systems:check_run": lambda d: {"pk": d.health_check.pk},
+    "systems:incident_detail": lambda d: {"pk": d.incident.pk},
+    "systems:incident_update": lambda d: {"pk": d.incident.pk},
+    "systems:incident_acknowledge": lambda d: {"pk": d.incident.pk},
+    "systems:incident_link_ticket": lambda d: {"pk": d.incident.pk},
+    "systems:incident_review": lambda d: {"pk": d.incident.pk},
+    "systems:maintenance_edit": lambda d: {"pk": d.maintenance.pk},
+    "systems:maintenance_cancel": lambda d: {"pk": d.maintenance.pk},
+    "systems:duty_delete": lambda d: {"pk": d.duty.pk},
+    "systems:webhook_edit": lambda d: {"pk": d.webhook.pk},
+    "systems:webhook_test": lambda d: {"pk": d.webhook.pk},
+    # A made-up token: the page answers "this link is not valid or has expired".
+    "systems:acknowledge_link": lambda d: {"token": "not-a-token"},
+    "status:confirm": lambda d: {"token": "not-a-token"},
+    "status:unsubscribe": lambda d: {"token": "not-a-token"},
 }
 # Pages that cannot be requested here, each with its reason. Keep this empty if you can.
 SKIPPED: dict[str, str] = {}
@@ -200,7 +222,36 @@ def district(db) -> SimpleNamespace:
         task_id=run_oneroster_import.enqueue(run.pk).id,
         **service_desk_records(site),
         **device_records(site),
+        **systems_records(account),
     )
+
+
+def systems_records(account: Any) -> dict[str, Any]:
+    """One of each systems record, for pages such as /systems/<pk>/."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hatrack.systems.models import OnDuty, Webhook
+    from hatrack.systems.tests import factories as f
+
+    system = f.make_system()
+    now = timezone.now()
+    return {
+        "system": system,
+        "dependency": f.make_dependency(f.make_system(), system),
+        "health_check": f.make_check(system),
+        "incident": f.make_incident(system),
+        "maintenance": f.make_maintenance(
+            system, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2)
+        ),
+        "duty": OnDuty.objects.create(
+            user=account, starts_at=now, ends_at=now + timedelta(hours=8)
+        ),
+        "webhook": Webhook.objects.create(
+            name="Tech chat", url="https://chat.example.org/hook", format="json"
+        ),
+    }
 
 
 def device_records(site: Any) -> dict[str, Any]:
@@ -395,6 +446,10 @@ def test_public_pages_are_only_the_sign_in_password_reset_and_health_pages():
         "accounts:password_reset_confirm",
         "accounts:password_reset_sent",
         "healthz",
+        "status:confirm",
+        "status:page",
+        "status:subscribe",
+        "status:unsubscribe",
     ]
 
 
@@ -414,6 +469,11 @@ API_PATH_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     # Only POST check-in has it: refusals come before the lookup, permitted writes are
     # the API's own tests, so any id serves.
     "assignment_id": lambda d: 1,
+    # systems
+    "system_id": lambda d: d.system.pk,
+    "dependency_id": lambda d: d.dependency.pk,
+    "check_id": lambda d: d.health_check.pk,
+    "incident_id": lambda d: d.incident.pk,
 }
 
 

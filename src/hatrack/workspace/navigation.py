@@ -47,15 +47,10 @@ HATS: tuple[Hat, ...] = (
         "servicedesk",
     ),
     Hat("devices", "Devices", "devices:device_list", "devices.view", "devices"),
-    Hat(
-        "systems",
-        "Systems",
-        "hats:systems",
-        "hats.view",
-        "hats",
-        "The district's systems and how they depend on each other, health checks, incidents, "
-        "and a status page for staff and families.",
-    ),
+    Hat("systems", "Systems", "systems:system_list", "systems.view", "systems"),
+    Hat("incidents", "Incidents", "systems:incident_list", "systems.view", "systems"),
+    Hat("resilience", "Resilience report", "systems:insights", "systems.insights", "systems"),
+    Hat("status", "Status page", "status:page", "hats.view", "systems"),
     Hat(
         "planning",
         "Planning",
@@ -110,6 +105,7 @@ GROUP_LABELS = {
     "district": "District",
     "servicedesk": "Service desk",
     "devices": "Devices",
+    "systems": "Systems",
     "hats": "Hats",
     "admin": "Administration",
 }

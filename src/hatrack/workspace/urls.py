@@ -7,7 +7,6 @@ app_name = "hats"
 urlpatterns = [
     path(f"{key}/", views.hat_page, {"key": key}, name=key)
     for key in (
-        "systems",
         "planning",
         "security",
         "policies",

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('servicedesk', '0003_queue_indexes'),
+        ("servicedesk", "0003_queue_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboundmail',
-            name='kind',
-            field=models.CharField(choices=[('ticket_opened', 'Ticket received'), ('reply', 'Reply'), ('resolved', 'Ticket resolved'), ('rejected', 'Mail not accepted'), ('sla_warning', 'SLA breach warning'), ('rule', 'Automation rule notice'), ('incident', 'Incident alert'), ('status', 'Status page update')], max_length=20),
+            model_name="outboundmail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("ticket_opened", "Ticket received"),
+                    ("reply", "Reply"),
+                    ("resolved", "Ticket resolved"),
+                    ("rejected", "Mail not accepted"),
+                    ("sla_warning", "SLA breach warning"),
+                    ("rule", "Automation rule notice"),
+                    ("incident", "Incident alert"),
+                    ("status", "Status page update"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -22,8 +22,9 @@ from hatrack.systems.uptime import downtime, uptime_percent
 
 router = Router(tags=["impact"])
 MOST_FAILED = 500
+# The link form may name no system yet: nothing failed, so nothing is impacted.
 FAILED_QUERY = param.Query(
-    ..., min_length=1, max_length=MOST_FAILED, description="Ids of failed systems."
+    [], max_length=MOST_FAILED, description="Ids of failed systems (none: an empty impact)."
 )
 
 

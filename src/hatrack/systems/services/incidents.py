@@ -401,12 +401,15 @@ def post_update(
 
 
 def acknowledge_incident(*, incident: Incident, by: User) -> Incident:
-    """Someone is on it: stops the escalation. Acknowledging twice keeps the first."""
+    """Someone is on it: stops the escalation. Acknowledging twice keeps the first.
+    Raises ValidationError for a resolved incident: there is nothing left to take on."""
     now = timezone.now()
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.acknowledged_at is not None:
             return incident
+        if not incident.is_open:
+            raise ValidationError("This incident is resolved; there is nothing to acknowledge.")
         before = snapshot(incident)
         incident.acknowledged_at, incident.acknowledged_by = now, by
         incident.next_escalation_at = None

@@ -337,7 +337,14 @@ def test_impact_of_an_unknown_system_answers_422_on_failed(client):
     response = send(client, "POST", "/api/impact", {"failed": [999]})
     assert response.status_code == 422
     assert response.json()["errors"] == {"failed": ["No system has the id 999."]}
-    assert client.get("/api/impact").status_code == 422
+
+
+def test_impact_by_get_with_no_failed_system_is_empty(client):
+    caller(client, "viewer")
+    response = client.get("/api/impact")
+    assert response.status_code == 200
+    assert response.json()["systems"] == []
+    assert response.json()["people"] == 0
 
 
 def test_a_systems_uptime_counts_its_outages(client):

@@ -105,8 +105,12 @@ def incident_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     incident = queries.incident_for_page(pk)
-    services.acknowledge_incident(incident=incident, by=acting_user(request))
-    messages.success(request, f"{incident.reference} is acknowledged; escalation stopped.")
+    try:
+        services.acknowledge_incident(incident=incident, by=acting_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{incident.reference} is acknowledged; escalation stopped.")
     return redirect("systems:incident_detail", pk=incident.pk)
 
 

@@ -18,4 +18,4 @@ def test_each_hat_still_to_come_says_what_it_will_hold(staff_client, hat):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_a_hat(client):
-    assert client.get(reverse("hats:systems")).status_code == 302
+    assert client.get(reverse("hats:planning")).status_code == 302
