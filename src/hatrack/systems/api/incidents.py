@@ -109,6 +109,7 @@ def open_incident(request: HttpRequest, payload: IncidentIn) -> Any:
             message=payload.message,
             public=payload.public,
             started_at=payload.started_at,
+            public_title=payload.public_title,
         )
     return Status(201, present_incident(incident.pk))
 

@@ -359,6 +359,9 @@ class IncidentIn(StrictIn):
     impact_level: ImpactLevelName = "major"
     message: str = Field(..., description="The first update of the timeline.")
     public: bool = True
+    public_title: str = Field(
+        "", max_length=200, description='The status page\'s title; empty: "<systems> disruption".'
+    )
     started_at: datetime | None = Field(None, description="Unless given: now.")
 
 

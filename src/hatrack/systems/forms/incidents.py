@@ -99,7 +99,12 @@ class IncidentForm(forms.Form):
     )
     public = forms.BooleanField(
         required=False, initial=True, label="Show on the status page",
-        help_text="Families and staff see the title and public updates, nothing else.",
+        help_text="Families and staff see the public title and public updates, nothing else.",
+    )  # fmt: skip
+    public_title = forms.CharField(
+        max_length=200, required=False, label="Title on the status page",
+        help_text="Plain words for families and staff. Leave empty for "
+        "\u201c<systems> disruption\u201d. The title above stays internal.",
     )  # fmt: skip
     started_at = forms.DateTimeField(
         required=False, label="Started at",

@@ -309,9 +309,12 @@ def open_incident(
     message: str,
     public: bool = True,
     started_at: datetime | None = None,
+    public_title: str = "",
 ) -> Incident:
     """Open an incident by hand: its impact from the dependencies, the first update on
     its timeline (public when the incident is), and the on-duty alert on commit.
+    The title stays internal; the status page shows `public_title`, or when that is
+    empty "<public names> disruption", so a host name typed in a hurry never leaks.
     Raises ValidationError (by field) for a missing title, systems or message."""
     now = timezone.now()
     errors: dict[str, str] = {}
@@ -331,7 +334,7 @@ def open_incident(
         impact = impact_snapshot(s.pk for s in systems)
         incident = Incident.objects.create(
             title=title.strip(), impact_level=impact_level, source=IncidentSource.MANUAL,
-            impact=impact, public=public, public_title=title.strip(),
+            impact=impact, public=public, public_title=public_title.strip(),
             started_at=started_at or now, detected_at=now, opened_by=by,
         )  # fmt: skip
         affected = _add_roles(incident, [s.pk for s in systems], impact)

@@ -249,6 +249,22 @@ def test_opening_an_incident_by_hand_records_cause_impact_first_update_and_alert
     assert web["sso"].system.state == State.DOWN
 
 
+def test_the_internal_title_of_an_incident_opened_by_hand_stays_off_the_status_page(
+    web, technician
+):
+    quiet = open_incident(
+        title="idp-01 SAML key rolled", systems=[web["sso"].system], by=technician,
+        impact_level=ImpactLevel.MAJOR, message="Nobody can sign in.",
+    )  # fmt: skip
+    told = open_incident(
+        title="idp-02 again", systems=[web["sso"].system], by=technician,
+        impact_level=ImpactLevel.MAJOR, message="Still down.", public_title="Sign-in trouble",
+    )  # fmt: skip
+
+    assert quiet.public_title == ""
+    assert told.public_title == "Sign-in trouble"
+
+
 def test_opening_an_incident_without_systems_or_words_is_refused(technician):
     with pytest.raises(ValidationError) as refused:
         open_incident(title=" ", systems=[], by=technician, impact_level="major", message="")

@@ -191,7 +191,7 @@ def test_the_page_shows_the_figures_a_chart_and_a_print_layout(leader_client, fr
     incident(sso, at(5, 3), detect_minutes=5, resolve_minutes=65)
     make_system(name="Canvas", renewal_date=dt.date(2026, 7, 1), annual_cost=Decimal("48000"))
     html = leader_client.get(INSIGHTS).content.decode()
-    assert "<title>Systems: leader view" in html
+    assert "<title>Resilience report" in html
     assert "1 h 05 min" in html and "5 min" in html
     assert "$48,000" in html
     assert 'src="data:image/svg+xml;base64,' in html

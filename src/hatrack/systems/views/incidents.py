@@ -26,6 +26,7 @@ from hatrack.systems.markdown_html import stored_html
 from hatrack.systems.models import Incident
 from hatrack.systems.queries import incidents as queries
 from hatrack.systems.services import incidents as services
+from hatrack.systems.services.subscribers import public_title
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -63,10 +64,15 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, incident: Incident, **forms: Any) -> HttpResponse:
     user = acting_user(request)
+    roles = queries.systems_by_role(incident)
+    shown = {s for g in roles for s in g["systems"] if s.published and s.active}
+    published = [s.display_public_name for s in sorted(shown, key=lambda s: (s.tier, s.name))]
     context = {
         "incident": incident,
+        # What the status page calls it (the same words: subscribers.public_title).
+        "status_title": public_title(incident, published),
         "badge": queries.STATUS_BADGES.get(incident.status, ""),
-        "roles": queries.systems_by_role(incident),
+        "roles": roles,
         "impact": queries.impact_summary(incident),
         "timeline": queries.timeline(incident),
         "tickets": queries.linked_tickets(incident, user),
