@@ -36,6 +36,7 @@ from hatrack.systems.models import (
     IncidentStatus,
     IncidentSystem,
     IncidentUpdate,
+    MaintenanceWindow,
     Outage,
     System,
     SystemsSettings,
@@ -464,3 +465,46 @@ def save_review(
         incident.save()
         record_update(incident, before, by=by)
     return incident
+
+
+def raise_outages_left_after_maintenance(*, now: datetime | None = None) -> int:
+    """Outages that began inside a maintenance window and are still open after it ended
+    (the upgrade overran): the in-maintenance part ends when the window did, and the rest
+    is a new outage that opens or joins an incident like any other. Returns how many.
+    Safe to run twice: an outage handed on is closed, so it is not found again."""
+    now = now or timezone.now()
+    raised = 0
+    waiting = Outage.objects.filter(
+        ended_at__isnull=True, in_maintenance=True, incident__isnull=True
+    ).select_related("check_ref__system")
+    for outage in waiting:
+        check = outage.check_ref
+        needed = depends_on_closure(check.system_id)
+        if in_maintenance({check.system_id} | needed, now):
+            continue
+        with transaction.atomic():
+            closed = Outage.objects.filter(pk=outage.pk, ended_at__isnull=True).update(
+                ended_at=max(outage.started_at, _window_end(check.system_id, needed, now))
+            )
+            if not closed:
+                continue  # another worker handed it on, or the check recovered meanwhile
+            rest = Outage.objects.create(
+                check_ref=check, system_id=check.system_id, started_at=now, detected_at=now,
+                degraded=outage.degraded,
+            )  # fmt: skip
+            check_confirmed_down(check=check, outage=rest, now=now)
+        raised += 1
+    return raised
+
+
+def _window_end(system_id: int, needed: set[int], now: datetime) -> datetime:
+    """When the latest window covering the system (or what it needs) ended, before now."""
+    ended = (
+        MaintenanceWindow.objects.filter(
+            systems__in={system_id} | needed, cancelled=False, ends_at__lte=now
+        )
+        .order_by("-ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    return ended or now

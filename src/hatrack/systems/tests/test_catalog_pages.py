@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.core.models import AuditEntry
@@ -191,11 +191,6 @@ def test_the_system_page_shows_owners_sites_data_and_sanitized_runbook(viewer_cl
 
 
 def test_the_system_page_lists_its_checks_and_open_incidents(viewer_client):
-    try:
-        reverse("systems:check_detail", args=[1])
-        reverse("systems:incident_detail", args=[1])
-    except NoReverseMatch:
-        pytest.skip("the checks and incidents pages are not registered yet")
     system = make_system()
     check = make_check(system, name="Login page")
     incident = make_incident(system, title="Login fails")

@@ -33,6 +33,7 @@ from hatrack.systems.services.incidents import (
     link_ticket,
     open_incident,
     post_update,
+    raise_outages_left_after_maintenance,
     resolve_quiet_incidents,
     save_review,
 )
@@ -177,6 +178,26 @@ def test_maintenance_on_a_system_also_suppresses_the_failures_of_its_dependents(
 
     assert incident is None
     assert not Incident.objects.exists()
+
+
+def test_an_outage_that_outlasts_its_maintenance_window_raises_an_incident_when_it_ends(web):
+    make_maintenance(
+        web["sso"].system, starts_at=T0 - timedelta(hours=1), ends_at=T0 + timedelta(hours=1)
+    )
+    _, covered = down(web["sso"], T0)
+
+    assert raise_outages_left_after_maintenance(now=T0 + timedelta(minutes=30)) == 0
+    after = T0 + timedelta(hours=1, minutes=1)
+    assert raise_outages_left_after_maintenance(now=after) == 1
+    assert raise_outages_left_after_maintenance(now=after) == 0
+
+    covered.refresh_from_db()
+    assert covered.ended_at == T0 + timedelta(hours=1)
+    rest = Outage.objects.get(ended_at__isnull=True)
+    assert (rest.started_at, rest.in_maintenance) == (after, False)
+    incident = Incident.objects.get()
+    assert rest.incident == incident
+    assert opened_alerts() == 1
 
 
 def test_a_cancelled_or_finished_window_suppresses_nothing(web):
