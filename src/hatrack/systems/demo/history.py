@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from hatrack.servicedesk.services.knowledge import render_markdown
+from hatrack.systems.graph import impact_of
 from hatrack.systems.models import (
     Check,
     ImpactLevel,
@@ -198,14 +198,11 @@ class History:
         zone: Any,
         systems: dict[str, System],
         checks: dict[str, list[Check]],
-        edges: list[tuple[str, str, str]],
         users: list[Any],
     ) -> None:
         self.rng, self.end, self.zone = rng, end, zone
         self.systems, self.checks, self.users = systems, checks, [u for u in users if u]
-        self.dependents: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for system, depends_on, effect in edges:
-            self.dependents[depends_on].append((system, effect))
+        self.key_of = {system.pk: key for key, system in systems.items()}
         self.built = Built()
 
     def build(self) -> Built:
@@ -238,7 +235,7 @@ class History:
         resolved = recovered + (AUTO_RESOLVE if not scenario.manual else dt.timedelta(minutes=10))
         by = rng.choice(self.users) if self.users else None
         public = bool(scenario.public_title) and cause.published
-        failed, degraded = self.impact(scenario)
+        failed, degraded, snapshot = self.impact(scenario)
         incident = Incident(
             title=scenario.title,
             public_title=scenario.public_title,
@@ -254,7 +251,7 @@ class History:
             resolved_at=resolved,
             opened_by=by if scenario.manual else None,
             alert_level=1,
-            impact=self.impact_json(failed, degraded),
+            impact=snapshot,
         )
         if scenario.cause in REVIEWED and scenario.root_cause:
             self.review(incident, scenario, by, recovered, resolved)
@@ -263,33 +260,17 @@ class History:
         self.outages(incident, scenario, started, recovered)
         self.timeline(incident, scenario, by, public)
 
-    def impact(self, scenario: Scenario) -> tuple[set[str], set[str]]:
-        """Walk the dependents of the cause: who fails with it and who degrades."""
-        start = {scenario.cause, *scenario.joined}
-        failed = set() if scenario.degraded else set(start)
-        degraded = set(start) if scenario.degraded else set()
-        queue = list(start)
-        while queue:
-            key = queue.pop()
-            for dependent, effect in self.dependents[key]:
-                fails = effect == "fails" and key in failed
-                target = failed if fails else degraded
-                if dependent not in failed and dependent not in target:
-                    target.add(dependent)
-                    queue.append(dependent)
-        return failed, degraded - failed
-
-    def impact_json(self, failed: set[str], degraded: set[str]) -> dict[str, Any]:
-        touched = [self.systems[key] for key in failed | degraded]
-        audiences = sorted({a for s in touched for a in s.audiences})
-        return {
-            "failed": sorted(self.systems[k].pk for k in failed),
-            "degraded": sorted(self.systems[k].pk for k in degraded),
-            "people": max((s.approximate_users or 0 for s in touched), default=0),
-            "sites": [],
-            "all_sites": True,
-            "audiences": audiences,
-        }
+    def impact(self, scenario: Scenario) -> tuple[set[str], set[str], dict[str, Any]]:
+        """What failed and degraded with the cause, by the same analysis the pages run
+        (`graph.impact_of`), and its snapshot; a degraded cause only degrades the rest."""
+        start = [self.systems[key].pk for key in (scenario.cause, *scenario.joined)]
+        snapshot = impact_of(start).as_json()
+        if scenario.degraded:
+            snapshot["degraded"] = sorted({*snapshot["failed"], *snapshot["degraded"]})
+            snapshot["failed"] = []
+        failed = {self.key_of[pk] for pk in snapshot["failed"]}
+        degraded = {self.key_of[pk] for pk in snapshot["degraded"]}
+        return failed, degraded, snapshot
 
     def roles(self, incident: Incident, scenario: Scenario, touched: set[str]) -> None:
         roles = [(scenario.cause, IncidentRole.CAUSE)]
