@@ -35,7 +35,7 @@ from hatrack.systems.demo.catalog import (
     VENDORS,
     SystemPlan,
 )
-from hatrack.systems.demo.history import Built, History
+from hatrack.systems.demo.history import HISTORY_DAYS, Built, History
 from hatrack.systems.graph import bump_graph_version
 from hatrack.systems.models import (
     DEFAULT_EFFECT,
@@ -283,6 +283,11 @@ def _checks(systems: dict[str, System], now: dt.datetime) -> dict[str, list[Chec
         check.name, check.degrades_only = name, degrades
         rows.append(check)
     Check.objects.bulk_create(rows)
+    # The history below is a year of these checks' outages: they have watched that long
+    # (uptime counts only the time a system was watched).
+    Check.objects.filter(pk__in=[c.pk for c in rows]).update(
+        created_at=now - dt.timedelta(days=HISTORY_DAYS)
+    )
     by_key: dict[str, list[Check]] = {}
     names = {s.pk: key for key, s in systems.items()}
     for check in rows:

@@ -30,6 +30,8 @@ from hatrack.systems.models import (
 
 MAJOR, PARTIAL, DEGRADED = ImpactLevel.MAJOR, ImpactLevel.PARTIAL, ImpactLevel.DEGRADED
 AUTO_RESOLVE = dt.timedelta(minutes=30)
+# How far back the demo's incident history goes (and how long its checks have run).
+HISTORY_DAYS = 365
 CONFIRM = dt.timedelta(minutes=2)  # two failed runs a minute apart
 
 
@@ -213,7 +215,9 @@ class History:
 
     def start_time(self, scenario: Scenario) -> dt.datetime:
         while True:
-            day = (self.end - dt.timedelta(days=self.rng.randint(3, 362))).astimezone(self.zone)
+            day = (self.end - dt.timedelta(days=self.rng.randint(3, HISTORY_DAYS - 3))).astimezone(
+                self.zone
+            )
             if day.weekday() < 5 and (not scenario.months or day.month in scenario.months):
                 break
         if scenario.cause == "signage":  # the stand-in's flaky minute

@@ -123,3 +123,13 @@ def test_the_demo_has_response_times_maintenance_a_rota_and_subscribers(demo, db
 
 def test_the_systems_part_of_the_demo_loads_in_seconds(demo):
     assert demo.step_seconds["hatrack.systems.demo"] < 10
+
+
+def test_the_status_page_has_ninety_days_of_uptime_for_each_published_system(demo, db):
+    from hatrack.systems.uptime import daily_uptime
+
+    published = list(System.objects.published().values_list("pk", flat=True))
+    days = daily_uptime(published, days=90)
+
+    assert all(day.percent is not None for pk in published for day in days[pk])
+    assert any(day.percent < 100 for pk in published for day in days[pk])
