@@ -18,7 +18,8 @@ Lists page by keyset (`api_page`): `{"items": [...], "next": "<url>" | null}`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -150,6 +151,35 @@ def error_fields(exc: DjangoValidationError, renames: Mapping[str, str]) -> Djan
     return DjangoValidationError(
         {renames.get(name, name): messages for name, messages in exc.message_dict.items()}
     )
+
+
+@contextmanager
+def fields_renamed(renames: Mapping[str, str]) -> Iterator[None]:
+    """A service's errors raised inside, under the API's field names (see error_fields)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise error_fields(exc, renames) from exc
+
+
+def related(model: type[Model], pk: int | None, field: str, label: str) -> Any:
+    """The record a payload's `..._id` names (None for None), or a 422 on that field."""
+    if pk is None:
+        return None
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise DjangoValidationError({field: f"No {label} has the id {pk}."})
+    return found
+
+
+def related_many(model: type[Model], pks: list[int], field: str, label: str) -> list[Any]:
+    """The records a payload's list of ids names, in that order, or a 422 on the field
+    naming the first unknown id."""
+    found = model._default_manager.in_bulk(pks)
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        raise DjangoValidationError({field: f"No {label} has the id {missing[0]}."})
+    return [found[pk] for pk in dict.fromkeys(pks)]
 
 
 # --- Authentication and permission ----------------------------------------------------------

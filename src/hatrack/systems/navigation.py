@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest
-from django.urls import reverse
 
-from hatrack.core.permissions import can
-
-
-@dataclass(frozen=True)
-class Tab:
-    key: str
-    label: str
-    url_name: str
-    action: str
-
+from hatrack.core.tabs import Tab, visible_tabs
 
 TABS: tuple[Tab, ...] = (
     Tab("systems", "Systems", "systems:system_list", "systems.view"),
@@ -33,10 +21,4 @@ TABS: tuple[Tab, ...] = (
 
 def system_tabs(request: HttpRequest, current: str) -> list[dict[str, object]]:
     """The tabs this user may open, with `current` marked."""
-    tabs = []
-    for tab in TABS:
-        if not can(request.user, tab.action):
-            continue
-        url = reverse(tab.url_name)
-        tabs.append({"label": tab.label, "url": url, "current": tab.key == current})
-    return tabs
+    return visible_tabs(request, TABS, current)

@@ -20,8 +20,9 @@ from hatrack.core.api import (
     json_response,
     page_after,
     page_limit,
+    related,
 )
-from hatrack.devices.api.common import VIEW, WORK, api_field_names, related
+from hatrack.devices.api.common import VIEW, WORK, api_field_names
 from hatrack.devices.api.schemas import (
     AssignmentFilters,
     AssignmentOut,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
-from django.core.exceptions import ValidationError
-from django.db.models import Model
-
-from hatrack.core.api import error_fields
+from hatrack.core.api import fields_renamed
 
 VIEW = "devices.view"
 WORK = "devices.work"
@@ -28,20 +24,6 @@ RENAMES = {
 }
 
 
-def related(model: type[Model], pk: int | None, field: str, label: str) -> Any:
-    """The record a payload's `..._id` names (None for None), or a 422 on that field."""
-    if pk is None:
-        return None
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"No {label} has the id {pk}."})
-    return found
-
-
-@contextmanager
-def api_field_names(renames: Mapping[str, str] = RENAMES) -> Iterator[None]:
+def api_field_names(renames: Mapping[str, str] = RENAMES) -> AbstractContextManager[None]:
     """Service errors under the API's field names (`room` -> `room_id`)."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise error_fields(exc, renames) from exc
+    return fields_renamed(renames)

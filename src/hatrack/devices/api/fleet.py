@@ -23,9 +23,10 @@ from hatrack.core.api import (
     api_requires,
     json_response,
     page_after,
+    related,
 )
 from hatrack.core.lists import MAX_PAGE_SIZE
-from hatrack.devices.api.common import VIEW, WORK, api_field_names, related
+from hatrack.devices.api.common import VIEW, WORK, api_field_names
 from hatrack.devices.api.schemas import (
     DeviceFilters,
     DeviceIn,

@@ -11,6 +11,6 @@ from hatrack.devices.navigation import device_tabs as tabs_for
 register = template.Library()
 
 
-@register.inclusion_tag("devices/_tabs.html", takes_context=True)
+@register.inclusion_tag("components/hat_tabs.html", takes_context=True)
 def device_tabs(context: dict[str, Any], current: str) -> dict[str, Any]:
-    return {"tabs": tabs_for(context["request"], current)}
+    return {"tabs": tabs_for(context["request"], current), "label": "Devices"}

@@ -20,9 +20,11 @@ from hatrack.core.api import (
     json_response,
     page_after,
     page_limit,
+    related,
+    related_many,
 )
 from hatrack.directory.models import FundingSource, Person, Site, Vendor
-from hatrack.systems.api.common import MANAGE, VIEW, api_field_names, related, related_many
+from hatrack.systems.api.common import MANAGE, VIEW, api_field_names
 from hatrack.systems.api.schemas import (
     DependencyFilters,
     DependencyIn,

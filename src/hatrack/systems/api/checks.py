@@ -21,8 +21,9 @@ from hatrack.core.api import (
     json_response,
     page_after,
     page_limit,
+    related,
 )
-from hatrack.systems.api.common import CHECKS, VIEW, api_field_names, related
+from hatrack.systems.api.common import CHECKS, VIEW, api_field_names
 from hatrack.systems.api.schemas import (
     CheckFilters,
     CheckIn,

@@ -20,8 +20,9 @@ from hatrack.core.api import (
     json_response,
     page_after,
     page_limit,
+    related_many,
 )
-from hatrack.systems.api.common import VIEW, WORK, api_field_names, related_many
+from hatrack.systems.api.common import VIEW, WORK, api_field_names
 from hatrack.systems.api.schemas import (
     IncidentFilters,
     IncidentIn,

@@ -11,6 +11,6 @@ from hatrack.systems.navigation import system_tabs as tabs_for
 register = template.Library()
 
 
-@register.inclusion_tag("systems/_tabs.html", takes_context=True)
+@register.inclusion_tag("components/hat_tabs.html", takes_context=True)
 def system_tabs(context: dict[str, Any], current: str) -> dict[str, Any]:
-    return {"tabs": tabs_for(context["request"], current)}
+    return {"tabs": tabs_for(context["request"], current), "label": "Systems"}
