@@ -160,7 +160,7 @@ def _incidents(
 
 
 def _blast(names: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    from hatrack.systems.graph import blast_radius
+    from hatrack.systems.graph_risks import blast_radius
 
     top = []
     for system_id, affected, people in blast_radius():
@@ -174,7 +174,7 @@ def _blast(names: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 def _single_points() -> list[dict[str, Any]]:
     """The graph's single points of failure: id, name, tier, and how many tier 1 or 2
     systems (`critical`) and systems in all (`fails`) fail with each."""
-    from hatrack.systems.graph import single_points_of_failure
+    from hatrack.systems.graph_risks import single_points_of_failure
 
     return [
         {

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.core.search import text_filter
-from hatrack.systems.graph import cycles
+from hatrack.systems.graph_risks import cycles
 from hatrack.systems.models import (
     Audience,
     Check,

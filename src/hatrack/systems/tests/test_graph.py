@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from hatrack.directory.models import Person, Site
-from hatrack.systems import graph
+from hatrack.systems import graph, graph_risks
 from hatrack.systems.models import DependencyKind, Effect, System
 from hatrack.systems.tests.factories import make_dependency, make_system
 
@@ -109,13 +109,13 @@ def test_cycles_are_walked_once_and_reported():
         "C": "fails",
         "Lone": "fails",
     }
-    assert graph.cycles() == [sorted([a.id, b.id, c.id])]
+    assert graph_risks.cycles() == [sorted([a.id, b.id, c.id])]
 
 
 def test_a_graph_without_cycles_reports_none():
     a, b = make_system(), make_system()
     needs(a, b)
-    assert graph.cycles() == []
+    assert graph_risks.cycles() == []
 
 
 def test_unknown_and_inactive_systems_are_ignored():
@@ -223,7 +223,7 @@ def test_blast_radius_counts_every_system_failing_or_degrading_with_each():
     sso, lms, app, lone = make_system(), make_system(), make_system(), make_system()
     needs(lms, sso)
     needs(app, lms, DEGRADES)
-    rows = graph.blast_radius()
+    rows = graph_risks.blast_radius()
     assert rows[0] == (sso.id, 2, 0)
     assert {pk: n for pk, n, _ in rows} == {sso.id: 2, lms.id: 1, app.id: 0, lone.id: 0}
 
@@ -232,7 +232,7 @@ def test_blast_radius_matches_impact_on_a_graph_with_cycles():
     systems = [make_system() for _ in range(8)]
     for a, b in [(0, 1), (1, 2), (2, 0), (3, 2), (4, 3), (5, 4), (6, 5), (5, 7), (7, 5)]:
         needs(systems[a], systems[b], FAILS if a % 2 else DEGRADES)
-    for pk, count, _people in graph.blast_radius():
+    for pk, count, _people in graph_risks.blast_radius():
         assert count == len(graph.impact_of([pk]).systems) - 1
 
 
@@ -245,11 +245,11 @@ def test_single_points_of_failure_are_critical_hubs_without_failover():
         needs(system, sso)
         needs(system, backed)
     needs(minor, sso)
-    rows = graph.single_points_of_failure(min_dependents=3)
+    rows = graph_risks.single_points_of_failure(min_dependents=3)
     assert [r["name"] for r in rows] == ["SSO"]
     assert rows[0]["critical_dependents"] == 3
     assert rows[0]["fails"] == 4
-    assert graph.single_points_of_failure(min_dependents=4) == []
+    assert graph_risks.single_points_of_failure(min_dependents=4) == []
 
 
 def test_blast_radius_over_300_systems_takes_well_under_a_second():
@@ -271,7 +271,7 @@ def test_blast_radius_over_300_systems_takes_well_under_a_second():
     )  # fmt: skip
     graph.load_graph()
     started = time.perf_counter()
-    rows = graph.blast_radius()
-    graph.single_points_of_failure()
+    rows = graph_risks.blast_radius()
+    graph_risks.single_points_of_failure()
     assert len(rows) == 300
     assert time.perf_counter() - started < 1.0
