@@ -4,7 +4,7 @@ the outages a maintenance window covered that outlasted it."""
 from django_tasks import task
 
 from hatrack.core.schedule import every
-from hatrack.systems.services.incidents import (
+from hatrack.systems.services.outages import (
     raise_outages_left_after_maintenance,
     resolve_quiet_incidents,
 )

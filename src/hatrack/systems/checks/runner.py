@@ -217,14 +217,12 @@ def _confirm_down(check: Check, now: datetime) -> None:
 
 
 def _tell_incidents(hook: str, **kwargs: Any) -> None:
-    """Call the incident service; its failure is logged and never loses the outage."""
-    try:
-        from hatrack.systems.services import incidents
-    except ImportError:
-        logger.warning("No incident service yet; %s not sent", hook)
-        return
+    """Call the incident service (`services.outages`); its failure is logged in a
+    savepoint of its own and never loses the outage or stops the loop."""
+    from hatrack.systems.services import outages
+
     try:
         with transaction.atomic():
-            getattr(incidents, hook)(**kwargs)
+            getattr(outages, hook)(**kwargs)
     except Exception:
         logger.exception("The incident service failed on %s", hook)

@@ -1,16 +1,9 @@
-"""Incidents: opened by a confirmed check failure or by hand, updated, acknowledged,
-linked to tickets, resolved and reviewed.
-
-One incident per outage: a failure of a system already in an open incident, or of a
-system that depends on one in it, joins that incident instead of opening another, and
-raises no alert (dependency-aware alerting). A failure while the incident is MONITORING
-(its checks had recovered) reopens it as a flap, again without a second alert. Failures
-of systems under maintenance (or depending on one) open nothing.
+"""Incidents by hand: opened, updated, acknowledged, linked to tickets, resolved and
+reviewed; and what incidents from checks share with them (`services.outages` opens,
+joins and resolves those).
 
 Every function here is transactional and audited; alerts are queued on commit by
-`services.alerts` (never raising into the caller). Incident opening and joining take a
-lock on the one SystemsSettings row, so two workers confirming failures at once do not
-open two incidents for the same outage.
+`services.alerts` (never raising into the caller).
 """
 
 from __future__ import annotations
@@ -27,8 +20,6 @@ from django.utils import timezone
 from hatrack.core.audit import record_create, record_event, record_update, snapshot
 from hatrack.servicedesk.models import Ticket, TicketLink
 from hatrack.systems.models import (
-    OPEN_STATUSES,
-    Check,
     ImpactLevel,
     Incident,
     IncidentRole,
@@ -36,14 +27,11 @@ from hatrack.systems.models import (
     IncidentStatus,
     IncidentSystem,
     IncidentUpdate,
-    MaintenanceWindow,
-    Outage,
     System,
     SystemsSettings,
-    Tier,
     UpdateKind,
 )
-from hatrack.systems.services.maintenance import in_maintenance, refresh_states
+from hatrack.systems.services.maintenance import refresh_states
 
 if TYPE_CHECKING:
     from hatrack.accounts.models import User
@@ -71,14 +59,14 @@ def impact_snapshot(system_ids: Iterable[int]) -> dict[str, Any]:
     return dict(graph.impact_of(sorted(set(system_ids))).as_json())
 
 
-def _alert(name: str, *args: Any) -> None:
+def alert(name: str, *args: Any) -> None:
     """Call `services.alerts.<name>` (imported late: alerts reads incidents too)."""
     from hatrack.systems.services import alerts
 
     getattr(alerts, name)(*args)
 
 
-def _lock() -> None:
+def lock_incidents() -> None:
     """Serialize incident opening and joining across workers (a row lock on PostgreSQL;
     SQLite serializes writers already)."""
     SystemsSettings.load()
@@ -88,23 +76,14 @@ def _lock() -> None:
 # --- Timeline ---------------------------------------------------------------------------
 
 
-def _event(incident: Incident, body: str, now: datetime) -> IncidentUpdate:
+def add_event(incident: Incident, body: str, now: datetime) -> IncidentUpdate:
     return IncidentUpdate.objects.create(
         incident=incident, kind=UpdateKind.EVENT, status=incident.status, body=body,
         public=False, created_at=now,
     )  # fmt: skip
 
 
-def _public_words(system: System, *, degraded: bool) -> str:
-    name = system.display_public_name
-    if degraded:
-        return (
-            f"We are aware that {name} is slow or partly unavailable, and we are looking into it."
-        )
-    return f"We are aware that {name} is unavailable, and we are working to restore it."
-
-
-def _add_roles(incident: Incident, causes: Iterable[int], impact: dict[str, Any]) -> set[int]:
+def add_roles(incident: Incident, causes: Iterable[int], impact: dict[str, Any]) -> set[int]:
     """CAUSE rows for `causes`, IMPACTED rows for the rest of the impact; all their ids."""
     cause_ids = set(causes)
     impacted = (set(impact.get("failed", ())) | set(impact.get("degraded", ()))) - cause_ids
@@ -116,189 +95,11 @@ def _add_roles(incident: Incident, causes: Iterable[int], impact: dict[str, Any]
     return cause_ids | impacted
 
 
-def _incident_systems(incident: Incident) -> list[int]:
+def incident_systems(incident: Incident) -> list[int]:
     return list(incident.system_roles.values_list("system_id", flat=True))
 
 
 # --- From the checks ------------------------------------------------------------------
-
-
-def _covering_incident(system_id: int, needed: set[int]) -> tuple[Incident, int] | None:
-    """The open incident this system's failure belongs to, and the system in it that
-    explains why: the system itself when it is already a cause or joined, else the
-    first system it depends on that is."""
-    rows = (
-        IncidentSystem.objects.filter(
-            incident__status__in=OPEN_STATUSES,
-            role__in=ACTIVE_ROLES,
-            system_id__in={system_id} | needed,
-        )
-        .select_related("incident")
-        .order_by("incident__started_at", "incident_id")
-    )
-    found = list(rows)
-    for row in found:
-        if row.system_id == system_id:
-            return row.incident, system_id
-    return (found[0].incident, found[0].system_id) if found else None
-
-
-def _join(incident: Incident, *, check: Check, outage: Outage, via: int, now: datetime) -> None:
-    system = check.system
-    role, created = IncidentSystem.objects.get_or_create(
-        incident=incident, system=system, defaults={"role": IncidentRole.JOINED}
-    )
-    if not created and role.role == IncidentRole.IMPACTED:
-        role.role = IncidentRole.JOINED
-        role.save(update_fields=["role"])
-    if incident.status == IncidentStatus.MONITORING:
-        before = snapshot(incident)
-        incident.status = IncidentStatus.INVESTIGATING
-        incident.flaps += 1
-        incident.recovered_at = None
-        incident.save(update_fields=["status", "flaps", "recovered_at", "updated_at"])
-        record_update(incident, before, by=None)
-        _event(incident, f"{system} failed its check {check.name} again after recovering "
-               f"(flap {incident.flaps}); back to investigating.", now)  # fmt: skip
-        return
-    if via == system.pk:
-        _event(incident, f"{system} failed its check {check.name} too.", now)
-    else:
-        cause = System.objects.filter(pk=via).values_list("name", flat=True).first()
-        _event(incident, f"{system} failed its check {check.name} too; joined because it "
-               f"depends on {cause}.", now)  # fmt: skip
-    record_event(incident, by=None, summary=f"{system} joined the incident")
-
-
-def _open_from_check(*, check: Check, outage: Outage, now: datetime) -> Incident:
-    system = check.system
-    degraded = check.degrades_only or outage.degraded
-    if degraded:
-        level, verb = ImpactLevel.DEGRADED, "degraded"
-    else:
-        level = ImpactLevel.MAJOR if system.tier == Tier.CRITICAL else ImpactLevel.PARTIAL
-        verb = "down"
-    impact = impact_snapshot([system.pk])
-    incident = Incident.objects.create(
-        title=f"{system.name} is {verb}", status=IncidentStatus.INVESTIGATING,
-        impact_level=level, source=IncidentSource.CHECK, impact=impact,
-        public=system.published,
-        public_title=f"{system.display_public_name} is "
-        f"{'slow' if degraded else 'unavailable'}",
-        started_at=min(outage.started_at, now), detected_at=now,
-    )  # fmt: skip
-    _add_roles(incident, [system.pk], impact)
-    _event(incident, f"{system} failed its check {check.name}"
-           f"{': ' + check.last_error if check.last_error else ''}.", now)  # fmt: skip
-    first = IncidentUpdate.objects.create(
-        incident=incident, status=incident.status,
-        body=_public_words(system, degraded=degraded),
-        public=system.published, created_at=now,
-    )  # fmt: skip
-    record_create(incident, by=None)
-    _alert("alert_incident_opened", incident)
-    if first.public:
-        _alert("alert_public_update", first)
-    return incident
-
-
-def check_confirmed_down(*, check: Check, outage: Outage, now: datetime) -> Incident | None:
-    """A check's failure was confirmed: join the open incident that covers its system (or
-    a system it depends on), or open one and alert; None when maintenance covers it.
-    Sets outage.incident (or outage.in_maintenance) and saves the outage."""
-    system = check.system
-    with transaction.atomic():
-        needed = depends_on_closure(system.pk)
-        if in_maintenance({system.pk} | needed, now):
-            outage.in_maintenance = True
-            outage.save(update_fields=["in_maintenance"])
-            refresh_states([system.pk], now=now)
-            return None
-        _lock()
-        found = _covering_incident(system.pk, needed)
-        if found is not None:
-            incident, via = found
-            _join(incident, check=check, outage=outage, via=via, now=now)
-        else:
-            incident = _open_from_check(check=check, outage=outage, now=now)
-        outage.incident = incident
-        outage.save(update_fields=["incident"])
-        refresh_states(_incident_systems(incident), now=now)
-    return incident
-
-
-def check_recovered(*, check: Check, outage: Outage, now: datetime) -> None:
-    """A check came back: note it on its incident's timeline; when no outage of the
-    incident is still open, the incident moves to MONITORING (it resolves after the
-    quiet time, or rejoins on a new failure)."""
-    incident = outage.incident
-    with transaction.atomic():
-        if incident is None or not incident.is_open:
-            refresh_states([check.system_id], now=now)
-            return
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        _event(incident, f"{check.system} passed its check {check.name} again.", now)
-        still_down = (
-            Outage.objects.filter(incident=incident, ended_at__isnull=True)
-            .exclude(pk=outage.pk)
-            .exists()
-        )
-        if not still_down and incident.status != IncidentStatus.MONITORING:
-            before = snapshot(incident)
-            incident.status = IncidentStatus.MONITORING
-            incident.recovered_at = now
-            incident.save(update_fields=["status", "recovered_at", "updated_at"])
-            record_update(incident, before, by=None)
-            _event(incident, "All checks have recovered; monitoring.", now)
-        refresh_states(_incident_systems(incident), now=now)
-
-
-def _resolve_quietly(incident_id: int, cutoff: datetime, now: datetime) -> bool:
-    with transaction.atomic():
-        incident = (
-            Incident.objects.select_for_update()
-            .filter(pk=incident_id, status=IncidentStatus.MONITORING, recovered_at__lte=cutoff)
-            .first()
-        )
-        if incident is None or incident.recovered_at is None:
-            return False
-        before = snapshot(incident)
-        incident.status = IncidentStatus.RESOLVED
-        incident.resolved_at = max(incident.recovered_at, incident.started_at)
-        incident.next_escalation_at = None
-        incident.save()
-        record_update(incident, before, by=None)
-        names = ", ".join(
-            s.display_public_name
-            for s in System.objects.filter(
-                incident_roles__incident=incident, incident_roles__role__in=ACTIVE_ROLES
-            )
-        )
-        update = IncidentUpdate.objects.create(
-            incident=incident, status=IncidentStatus.RESOLVED, public=incident.public,
-            body=f"This incident is resolved: {names or 'the systems'} have been working "
-            "normally again.", created_at=now,
-        )  # fmt: skip
-        _alert("alert_incident_resolved", incident)
-        if update.public:
-            _alert("alert_public_update", update)
-        refresh_states(_incident_systems(incident), now=now)
-    return True
-
-
-def resolve_quiet_incidents(*, now: datetime | None = None) -> int:
-    """Resolve automatic incidents whose checks have all stayed up for the quiet time
-    (SystemsSettings.auto_resolve_minutes); resolved_at is when they recovered. Returns
-    how many. Idempotent; incidents opened by hand are resolved by people."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(minutes=SystemsSettings.load().auto_resolve_minutes)
-    ids = Incident.objects.filter(
-        source=IncidentSource.CHECK, status=IncidentStatus.MONITORING, recovered_at__lte=cutoff
-    ).values_list("pk", flat=True)
-    return sum(_resolve_quietly(pk, cutoff, now) for pk in list(ids))
-
-
-# --- By people --------------------------------------------------------------------------
 
 
 def open_incident(
@@ -338,15 +139,15 @@ def open_incident(
             impact=impact, public=public, public_title=public_title.strip(),
             started_at=started_at or now, detected_at=now, opened_by=by,
         )  # fmt: skip
-        affected = _add_roles(incident, [s.pk for s in systems], impact)
+        affected = add_roles(incident, [s.pk for s in systems], impact)
         first = IncidentUpdate.objects.create(
             incident=incident, status=incident.status, body=message.strip(), public=public,
             created_by=by, created_at=now,
         )  # fmt: skip
         record_create(incident, by=by)
-        _alert("alert_incident_opened", incident)
+        alert("alert_incident_opened", incident)
         if first.public:
-            _alert("alert_public_update", first)
+            alert("alert_public_update", first)
         refresh_states(affected, now=now)
     return incident
 
@@ -396,11 +197,11 @@ def post_update(
         if record_update(incident, before, by=by) is None:
             record_event(incident, by=by, summary="Posted an update")
         if was_open and not incident.is_open:
-            _alert("alert_incident_resolved", incident)
+            alert("alert_incident_resolved", incident)
         if update.public and incident.public:
-            _alert("alert_public_update", update)
+            alert("alert_public_update", update)
         if was_open != incident.is_open:
-            refresh_states(_incident_systems(incident), now=now)
+            refresh_states(incident_systems(incident), now=now)
     return update
 
 
@@ -421,7 +222,7 @@ def acknowledge_incident(*, incident: Incident, by: User) -> Incident:
             "acknowledged_at", "acknowledged_by", "next_escalation_at", "updated_at"
         ])  # fmt: skip
         record_update(incident, before, by=by)
-        _event(incident, f"Acknowledged by {by.get_full_name() or by.get_username()}.", now)
+        add_event(incident, f"Acknowledged by {by.get_full_name() or by.get_username()}.", now)
     return incident
 
 
@@ -441,7 +242,7 @@ def link_ticket(*, incident: Incident, ticket: Ticket, by: User) -> TicketLink:
             raise ValidationError({"ticket": f"{ticket.reference} is already linked."})
         record_event(incident, by=by, summary=f"Linked ticket {ticket.reference}",
                      changes={"tickets": [None, ticket.pk]})  # fmt: skip
-        _event(incident, f"Ticket {ticket.reference} linked: {ticket.subject}", timezone.now())
+        add_event(incident, f"Ticket {ticket.reference} linked: {ticket.subject}", timezone.now())
     return link
 
 
@@ -465,46 +266,3 @@ def save_review(
         incident.save()
         record_update(incident, before, by=by)
     return incident
-
-
-def raise_outages_left_after_maintenance(*, now: datetime | None = None) -> int:
-    """Outages that began inside a maintenance window and are still open after it ended
-    (the upgrade overran): the in-maintenance part ends when the window did, and the rest
-    is a new outage that opens or joins an incident like any other. Returns how many.
-    Safe to run twice: an outage handed on is closed, so it is not found again."""
-    now = now or timezone.now()
-    raised = 0
-    waiting = Outage.objects.filter(
-        ended_at__isnull=True, in_maintenance=True, incident__isnull=True
-    ).select_related("check_ref__system")
-    for outage in waiting:
-        check = outage.check_ref
-        needed = depends_on_closure(check.system_id)
-        if in_maintenance({check.system_id} | needed, now):
-            continue
-        with transaction.atomic():
-            closed = Outage.objects.filter(pk=outage.pk, ended_at__isnull=True).update(
-                ended_at=max(outage.started_at, _window_end(check.system_id, needed, now))
-            )
-            if not closed:
-                continue  # another worker handed it on, or the check recovered meanwhile
-            rest = Outage.objects.create(
-                check_ref=check, system_id=check.system_id, started_at=now, detected_at=now,
-                degraded=outage.degraded,
-            )  # fmt: skip
-            check_confirmed_down(check=check, outage=rest, now=now)
-        raised += 1
-    return raised
-
-
-def _window_end(system_id: int, needed: set[int], now: datetime) -> datetime:
-    """When the latest window covering the system (or what it needs) ended, before now."""
-    ended = (
-        MaintenanceWindow.objects.filter(
-            systems__in={system_id} | needed, cancelled=False, ends_at__lte=now
-        )
-        .order_by("-ends_at")
-        .values_list("ends_at", flat=True)
-        .first()
-    )
-    return ended or now

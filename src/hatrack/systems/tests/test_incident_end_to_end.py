@@ -21,7 +21,7 @@ from hatrack.systems.models import (
     IncidentStatus,
     SystemsSettings,
 )
-from hatrack.systems.services.incidents import resolve_quiet_incidents
+from hatrack.systems.services.outages import resolve_quiet_incidents
 from hatrack.systems.tests.factories import make_check, make_dependency, make_system
 from hatrack.systems.tests.test_check_probes import LoopbackServer
 

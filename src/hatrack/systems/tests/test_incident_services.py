@@ -28,14 +28,16 @@ from hatrack.systems.models import (
 )
 from hatrack.systems.services.incidents import (
     acknowledge_incident,
-    check_confirmed_down,
-    check_recovered,
     link_ticket,
     open_incident,
     post_update,
+    save_review,
+)
+from hatrack.systems.services.outages import (
+    check_confirmed_down,
+    check_recovered,
     raise_outages_left_after_maintenance,
     resolve_quiet_incidents,
-    save_review,
 )
 from hatrack.systems.tests.factories import (
     make_check,
