@@ -14,8 +14,10 @@ from hatrack.servicedesk.api import router as servicedesk_router
 from hatrack.systems.api import router as systems_router
 
 DESCRIPTION = """The district directory of Hatrack: the district profile, sites, departments
-and people; its service desk: queues, categories, tickets and their messages; and its
-devices: the catalog of device models, the devices, who holds them, and repairs.
+and people; its service desk: queues, categories, tickets and their messages; its
+devices: the catalog of device models, the devices, who holds them, and repairs; and
+its systems: the catalog, dependencies, impact analysis, health checks, incidents and
+uptime.
 
 **Authentication.** Send an API token, created on your profile page, in the header
 `Authorization: Bearer htk_...`; or use the API from a signed-in browser session
@@ -25,6 +27,9 @@ In the service desk everyone may open tickets and reply on their own, technician
 work the tickets of their queues, and a ticket you may not see answers 404.
 For devices, Technicians and Technology leaders add and change devices, check them out
 and in and open repairs; only Technology leaders change the catalog of models.
+For systems, every reader may run impact analysis; Technicians and Technology leaders
+add checks and open, update and acknowledge incidents; only Technology leaders change
+the catalog of systems and their dependencies.
 
 **Lists** return `{"items": [...], "next": "<url>"}`; follow `next` until it is null.
 `limit` sets the page size (at most 200).

@@ -86,6 +86,8 @@ def _join(incident: Incident, *, check: Check, outage: Outage, via: int, now: da
     if not created and role.role == IncidentRole.IMPACTED:
         role.role = IncidentRole.JOINED
         role.save(update_fields=["role"])
+    if created or role.role == IncidentRole.JOINED:
+        _widen_impact(incident)
     if incident.status == IncidentStatus.MONITORING:
         before = snapshot(incident)
         incident.status = IncidentStatus.INVESTIGATING
@@ -103,6 +105,25 @@ def _join(incident: Incident, *, check: Check, outage: Outage, via: int, now: da
         add_event(incident, f"{system} failed its check {check.name} too; joined because it "
                f"depends on {cause}.", now)  # fmt: skip
     record_event(incident, by=None, summary=f"{system} joined the incident")
+
+
+def _widen_impact(incident: Incident) -> None:
+    """A system that joined is down itself, not just degraded by what it depends on: its
+    own dependents may now fail, so the impact is that of every cause and joined system."""
+    failing = incident.system_roles.filter(role__in=ACTIVE_ROLES).values_list(
+        "system_id", flat=True
+    )
+    impact = impact_snapshot(failing)
+    if impact == incident.impact:
+        return
+    incident.impact = impact
+    incident.save(update_fields=["impact", "updated_at"])
+    known = set(incident.system_roles.values_list("system_id", flat=True))
+    reached = set(impact.get("failed", ())) | set(impact.get("degraded", ()))
+    IncidentSystem.objects.bulk_create(
+        IncidentSystem(incident=incident, system_id=pk, role=IncidentRole.IMPACTED)
+        for pk in sorted(reached - known)
+    )
 
 
 def _open_from_check(*, check: Check, outage: Outage, now: datetime) -> Incident:

@@ -12,10 +12,13 @@ from django.utils import timezone
 from hatrack.core.models import AuditEntry
 from hatrack.servicedesk.models import TicketLink
 from hatrack.servicedesk.tests.factories import make_ticket
+from hatrack.systems import graph
 from hatrack.systems.models import (
     Alert,
     AlertEvent,
     Check,
+    Dependency,
+    Effect,
     ImpactLevel,
     Incident,
     IncidentRole,
@@ -112,6 +115,22 @@ def test_a_dependent_failing_joins_the_incident_of_what_it_depends_on_without_an
     assert opened_alerts() == 1
     lms_outage.refresh_from_db()
     assert lms_outage.incident == incident
+
+
+def test_a_system_that_joins_widens_the_impact_to_what_fails_with_it(web):
+    reports = make_system(name="Reports", tier=3)
+    make_dependency(reports, web["lms"].system, kind="runs_on")  # fails when the LMS fails
+    lms = web["lms"].system
+    Dependency.objects.filter(system=lms).update(effect=Effect.DEGRADES)
+    graph.bump_graph_version()
+    incident, _ = down(web["sso"], T0)
+    assert reports.pk in incident.impact["degraded"]
+
+    down(web["lms"], T0 + timedelta(minutes=1))
+
+    incident.refresh_from_db()
+    assert reports.pk in incident.impact["failed"]
+    assert set(incident.impact["failed"]) >= {web["sso"].system_id, lms.pk}
 
 
 def test_an_unpublished_systems_incident_keeps_its_first_words_off_the_status_page(leader):
