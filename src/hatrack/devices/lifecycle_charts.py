@@ -12,7 +12,7 @@ from typing import Any
 
 import pygal
 
-from hatrack.workspace.charts import HOUSE_STYLE, _without_scripts, data_uri, nice_ticks
+from hatrack.workspace.charts import HOUSE_STYLE, chart_image, nice_ticks
 
 MOST_BARS = 15
 Series = Sequence[tuple[str, Sequence[float]]]
@@ -23,7 +23,7 @@ def _whole(value: float) -> str:
 
 
 def _render(chart: Any) -> str:
-    return data_uri(_without_scripts(chart.render(is_unicode=True)))
+    return chart_image(chart)
 
 
 def _options(title: str, **extra: Any) -> dict[str, Any]:

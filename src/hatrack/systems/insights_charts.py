@@ -11,7 +11,7 @@ from typing import Any
 
 import pygal
 
-from hatrack.workspace.charts import HOUSE_STYLE, _without_scripts, data_uri, nice_ticks
+from hatrack.workspace.charts import HOUSE_STYLE, chart_image, nice_ticks
 
 
 def _options(title: str, **extra: Any) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def uptime_chart(labels: list[str], series: list[tuple[str, list[float | None]]]
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
-    return data_uri(_without_scripts(chart.render(is_unicode=True)))
+    return chart_image(chart)
 
 
 def incidents_chart(labels: list[str], counts: list[int]) -> str:
@@ -52,7 +52,7 @@ def incidents_chart(labels: list[str], counts: list[int]) -> str:
     chart.x_labels = labels
     chart.y_labels = nice_ticks(max(counts, default=0))
     chart.add("Incidents", counts)
-    return data_uri(_without_scripts(chart.render(is_unicode=True)))
+    return chart_image(chart)
 
 
 def draw(figures: dict[str, Any]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from typing import Any
 from xml.etree import ElementTree
 
 import pygal
@@ -92,3 +93,8 @@ def stacked_bars(
 def data_uri(svg: bytes) -> str:
     """The SVG as a `data:` URI for an `<img src>`."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def chart_image(chart: Any) -> str:
+    """A pygal chart drawn, without its scripts, as a `data:` URI for an `<img src>`."""
+    return data_uri(_without_scripts(chart.render(is_unicode=True)))

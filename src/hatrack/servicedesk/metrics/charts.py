@@ -13,14 +13,14 @@ from typing import Any
 
 import pygal
 
-from hatrack.workspace.charts import HOUSE_STYLE, _without_scripts, data_uri, nice_ticks
+from hatrack.workspace.charts import HOUSE_STYLE, chart_image, nice_ticks
 
 # Long breakdowns (a hundred categories) show their largest rows; the table has them all.
 MOST_BARS = 15
 
 
 def _render(chart: Any) -> str:
-    return data_uri(_without_scripts(chart.render(is_unicode=True)))
+    return chart_image(chart)
 
 
 def weekly_bars(weeks: Sequence[dict[str, Any]], title: str) -> str:

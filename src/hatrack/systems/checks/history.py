@@ -3,16 +3,17 @@ chart (raw results for 24 hours, hourly rollups for 30 days) and its uptime from
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pygal
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Q, QuerySet
+from django.db.models.functions import TruncHour
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from hatrack.systems.models import Check, CheckKind, CheckResult, CheckRollup, CheckState, Outage
-from hatrack.workspace.charts import HOUSE_STYLE, _without_scripts, data_uri
+from hatrack.workspace.charts import HOUSE_STYLE, chart_image
 
 CHECK_ORDER = ("name", "pk")
 UPTIME_DAYS = (7, 30, 90)
@@ -101,31 +102,58 @@ def uptime(check: Check, now: datetime) -> list[dict[str, Any]]:
     return figures
 
 
+# The last-24-hours chart draws at most this many points (averaged runs beyond it).
+MOST_POINTS = 300
+
+
 def response_chart(check: Check, now: datetime) -> dict[str, str] | None:
-    """Two charts as data: URIs: the last 24 hours (raw) and the last 30 days (hourly)."""
-    raw = list(
+    """Two charts as data: URIs: the last 24 hours of runs, and the last 30 days per hour
+    (hourly rollups for results past 7 days, raw results grouped by hour before that)."""
+    raw: list[tuple[datetime, int]] = list(
         CheckResult.objects.filter(
             check_ref=check, checked_at__gte=now - timedelta(hours=24), response_ms__isnull=False
         )
         .order_by("checked_at")
-        .values_list("checked_at", "response_ms")
+        .values_list("checked_at", "response_ms")  # type: ignore[arg-type]
     )
-    hourly = list(
-        CheckRollup.objects.filter(check_ref=check, hour__gte=now - timedelta(days=30))
-        .order_by("hour")
-        .values_list("hour", "total_ms", "timed_runs")
-    )
+    hourly = _hourly_averages(check, now)
     if not raw and not hourly:
         return None
     charts = {}
     if raw:
-        charts["day"] = _line("Response time, last 24 hours (ms)", raw[-500:])
+        charts["day"] = _line("Response time, last 24 hours (ms)", _thinned(raw, MOST_POINTS))
     if hourly:
-        points: list[tuple[datetime, int | None]] = [
-            (hour, round(total / runs)) for hour, total, runs in hourly if runs
-        ]
-        charts["month"] = _line("Average response time per hour, last 30 days (ms)", points)
+        charts["month"] = _line("Average response time per hour, last 30 days (ms)", hourly)
     return charts
+
+
+def _hourly_averages(check: Check, now: datetime) -> list[tuple[datetime, int | None]]:
+    rolled = CheckRollup.objects.filter(
+        check_ref=check, hour__gte=now - timedelta(days=30), timed_runs__gt=0
+    ).values_list("hour", "total_ms", "timed_runs")
+    points = {hour: round(total / runs) for hour, total, runs in rolled}
+    recent = (
+        CheckResult.objects.filter(
+            check_ref=check, checked_at__gte=now - timedelta(days=30), response_ms__isnull=False
+        )
+        .annotate(hour=TruncHour("checked_at", tzinfo=UTC))
+        .values("hour")
+        .annotate(average=Avg("response_ms"))
+        .values_list("hour", "average")
+    )
+    for hour, average in recent:
+        points.setdefault(hour, round(average))
+    return sorted(points.items())
+
+
+def _thinned(points: list[tuple[datetime, int]], most: int) -> list[tuple[datetime, int | None]]:
+    """At most `most` points: consecutive runs averaged together, so a check every few
+    seconds still draws a readable day (and every run counts)."""
+    size = max(1, -(-len(points) // most))
+    return [
+        (points[i][0], round(sum(ms for _, ms in points[i : i + size]) / len(points[i : i + size])))
+        for i in range(0, len(points), size)
+    ]
 
 
 def _line(title: str, points: list[tuple[datetime, int | None]]) -> str:
@@ -135,4 +163,4 @@ def _line(title: str, points: list[tuple[datetime, int | None]]) -> str:
         x_value_formatter=lambda at: at.strftime("%d %b %H:%M"), truncate_label=-1,
     )  # fmt: skip
     chart.add("ms", points)
-    return data_uri(_without_scripts(chart.render(is_unicode=True)))
+    return chart_image(chart)
