@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -56,13 +58,23 @@ def refuse_message(host: str, address: Address) -> str:
     )
 
 
-def resolve(host: str, port: int) -> list[Address]:
-    """Every address `host` resolves to (an IP literal resolves to itself)."""
+# Name lookups have no timeout of their own: they run on these threads, so a probe stops
+# waiting at its deadline (a slow resolver's answer arrives later, to nobody).
+_LOOKUPS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="hatrack-lookup")
+
+
+def resolve(host: str, port: int, *, timeout: float | None = None) -> list[Address]:
+    """Every address `host` resolves to (an IP literal resolves to itself). Raises
+    TimeoutError when the lookup takes longer than `timeout` seconds."""
     try:
         return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         pass
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        infos = lookup.result(timeout=timeout)
+    except FutureTimeout as error:
+        raise TimeoutError(f"looking up {host} took longer than {timeout:g} s") from error
     seen: list[Address] = []
     for *_, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
@@ -71,10 +83,11 @@ def resolve(host: str, port: int) -> list[Address]:
     return seen
 
 
-def pinned_address(host: str, port: int) -> str:
+def pinned_address(host: str, port: int, *, timeout: float | None = None) -> str:
     """The address to connect to, after checking all of `host`'s addresses.
-    Raises TargetRefused, or OSError when the name does not resolve."""
-    addresses = resolve(host, port)
+    Raises TargetRefused, TimeoutError past `timeout`, or OSError when the name does
+    not resolve."""
+    addresses = resolve(host, port, timeout=timeout)
     if not addresses:
         raise OSError(f"{host} does not resolve")
     for address in addresses:

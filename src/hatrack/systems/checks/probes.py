@@ -133,7 +133,10 @@ def judge_certificate(
 
 
 def _connect(host: str, port: int, deadline: Deadline) -> socket.socket:
-    address = guard.pinned_address(host, port)
+    try:
+        address = guard.pinned_address(host, port, timeout=deadline.remaining())
+    except TimeoutError as error:
+        raise ProbeFailed(f"timed out after {deadline.seconds:g} s looking up {host}") from error
     try:
         return socket.create_connection((address, port), timeout=deadline.remaining())
     except TimeoutError as error:

@@ -198,6 +198,30 @@ def test_the_probe_connects_to_the_checked_address_and_keeps_the_name_in_the_hos
     assert server.hosts == [f"status.district.example:{server.port}"]
 
 
+def test_a_name_lookup_that_hangs_fails_the_probe_at_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = socket.getaddrinfo
+    released = threading.Event()
+
+    def stuck(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        if host != "slow-dns.district.example":
+            return real(host, port, *args, **kwargs)
+        released.wait(5)
+        return real("127.0.0.1", port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    started = time.monotonic()
+    try:
+        result = probe(http("http://slow-dns.district.example/", timeout=0.5))
+    finally:
+        released.set()
+
+    assert not result.ok
+    assert "looking up slow-dns.district.example" in result.error
+    assert time.monotonic() - started < 1.5
+
+
 @pytest.mark.parametrize(
     "url",
     [
