@@ -2,6 +2,7 @@
 and the signed one-click acknowledge link."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -228,5 +229,16 @@ def test_the_link_needs_sign_in_and_the_right_to_work_incidents(
     assert staff_client.post(path).status_code == 403
     anonymous = Client()
     assert anonymous.get(path).status_code == 302
+    incident.refresh_from_db()
+    assert incident.acknowledged_at is None
+
+
+def test_a_link_mailed_to_someone_else_does_not_acknowledge(
+    technician: User, leader: User, client_for: Any
+) -> None:
+    incident = opened()
+    response = client_for(leader).post(link_path(incident, technician))
+
+    assert b"mailed to someone else" in response.content
     incident.refresh_from_db()
     assert incident.acknowledged_at is None

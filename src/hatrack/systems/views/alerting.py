@@ -212,6 +212,12 @@ def acknowledge_link(request: HttpRequest, token: str) -> HttpResponse:
     incident = Incident.objects.filter(pk=found[0]).first()
     if incident is None:
         raise Http404("No such incident.")
+    if found[1] != acting_user(request).pk:
+        # The link speaks for the person it was mailed to; anyone else acknowledges, as
+        # themselves, from the incident page.
+        return render(
+            request, "systems/acknowledge_link.html", {"incident": incident, "other": True}
+        )
     if request.method == "POST" and incident.acknowledged_at is None and incident.is_open:
         from hatrack.systems.services.incidents import acknowledge_incident
 
