@@ -21,6 +21,7 @@ from hatrack.systems.models import (
 )
 from hatrack.systems.services import alerts, subscribers
 from hatrack.systems.tests.factories import make_incident, make_maintenance, make_system
+from hatrack.systems.views.status import SUBSCRIBES_PER_HOUR
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,21 @@ def test_the_subscriber_list_costs_the_same_queries_for_one_and_many(
         response = leader_client.get(url)
     assert response.status_code == 200
     assert len(many) == len(one)
+
+
+def test_one_client_may_ask_only_so_many_times_an_hour() -> None:
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(SUBSCRIBES_PER_HOUR):
+        subscribe(client, f"someone{n}@example.org")
+
+    response = client.post(reverse("status:subscribe"), {"email": "one.more@example.org"})
+
+    assert response.status_code == 429
+    assert b"Too many requests" in response.content
+    assert not StatusSubscriber.objects.filter(email="one.more@example.org").exists()
+    assert (
+        Client(REMOTE_ADDR="198.51.100.4")
+        .post(reverse("status:subscribe"), {"email": "neighbour@example.org"})
+        .status_code
+        == 302
+    )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -167,8 +169,13 @@ SUBSCRIBED = (
 @public
 @require_POST
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """The same answer whether or not the address was known (nobody learns who subscribed)."""
+    """The same answer whether or not the address was known (nobody learns who subscribed).
+    One client may ask SUBSCRIBES_PER_HOUR times an hour, so the form cannot be used to
+    mail confirmation links to a list of strangers."""
     form = SubscribeForm(request.POST)
+    if form.is_valid() and not _may_subscribe(request):
+        form.add_error(None, "Too many requests from your network; try again in an hour.")
+        return _page(request, form, status=429)
     if form.is_valid():
         try:
             subscribers.subscribe(email=form.cleaned_data["email"])
@@ -178,6 +185,20 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return _page(request, form, status=400)
     messages.success(request, SUBSCRIBED)
     return redirect("status:page")
+
+
+SUBSCRIBES_PER_HOUR = 10
+
+
+def _may_subscribe(request: HttpRequest) -> bool:
+    """Count this client's requests for the hour in the shared cache (fixed window)."""
+    key = f"status:subscribe:{get_client_ip_address(request) or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= SUBSCRIBES_PER_HOUR
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(key, 1, timeout=3600)
+        return True
 
 
 def _token_page(request: HttpRequest, token: str, action: str) -> HttpResponse:
