@@ -1,13 +1,18 @@
 """A system's current state, recomputed from what is known about it.
 
-In order: MAINTENANCE when an active, non-cancelled maintenance window covers it; DOWN when
-one of its checks has an open outage that is not only degrading, or it is the cause of an
-incident opened by hand with major impact; DEGRADED when a degrading outage is open, a
-check warns (a certificate about to expire), it is the cause of a hand-opened partial or
-degraded incident, or it failed with or is impacted by an incident whose impact lists it
-as failed or degraded. Incidents count while open and not yet monitoring (once monitoring,
-the fix is in and the checks speak for themselves); OPERATIONAL when it has an
-enabled check; UNKNOWN (not monitored) otherwise.
+In order:
+- MAINTENANCE when an active, non-cancelled maintenance window covers it;
+- DOWN when one of its checks has an open outage that is not only degrading, or it is
+  the cause of an incident opened by hand with major impact;
+- DEGRADED when a degrading outage is open, it is the cause of a hand-opened partial or
+  degraded incident, or it failed with or is impacted by an incident whose impact lists
+  it as failed or degraded;
+- OPERATIONAL when it has an enabled check; UNKNOWN (not monitored) otherwise.
+
+Incidents count while open and not yet monitoring (once monitoring, the fix is in and
+the checks speak for themselves). A check's warning (a certificate about to expire)
+leaves the system operational: it still works, and the status page must not tell
+families otherwise; staff see the warning on the check and system pages.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from django.utils import timezone
 
 from hatrack.systems.models import (
     Check,
-    CheckState,
     ImpactLevel,
     IncidentRole,
     IncidentSource,
@@ -54,12 +58,10 @@ def _raise(states: dict[int, State], system_id: int, state: State) -> None:
 
 
 def _from_checks(ids: list[int], states: dict[int, State]) -> None:
-    for system_id, state in Check.objects.filter(system_id__in=ids, enabled=True).values_list(
-        "system_id", "state"
+    for system_id in Check.objects.filter(system_id__in=ids, enabled=True).values_list(
+        "system_id", flat=True
     ):
-        _raise(
-            states, system_id, State.DEGRADED if state == CheckState.WARNING else State.OPERATIONAL
-        )
+        _raise(states, system_id, State.OPERATIONAL)
     for system_id, degraded in Outage.objects.filter(
         system_id__in=ids, ended_at__isnull=True
     ).values_list("system_id", "degraded"):
