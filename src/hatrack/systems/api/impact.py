@@ -47,6 +47,7 @@ def present_impact(impact: Impact) -> dict[str, Any]:
         "sites": [{"id": pk, "name": name} for pk, name in impact.sites],
         "all_sites": impact.all_sites,
         "audiences": list(impact.audiences),
+        "families": impact.families,
     }
 
 

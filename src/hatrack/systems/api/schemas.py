@@ -259,7 +259,7 @@ class CheckIn(StrictIn):
     tls_warn_days: int = Field(14, ge=0, le=365)
     interval_seconds: int = Field(60, ge=1)
     timeout_seconds: float = Field(10.0, gt=0, le=60)
-    retries: int = Field(1, ge=0, le=10)
+    retries: int = Field(1, ge=0, le=5)
     failures_to_confirm: int = Field(2, ge=1, le=20)
     degrades_only: bool = False
     enabled: bool = True
@@ -277,7 +277,7 @@ class CheckPatch(StrictIn):
     tls_warn_days: int = unchanged(ge=0, le=365)
     interval_seconds: int = unchanged(ge=1)
     timeout_seconds: float = unchanged(gt=0, le=60)
-    retries: int = unchanged(ge=0, le=10)
+    retries: int = unchanged(ge=0, le=5)
     failures_to_confirm: int = unchanged(ge=1, le=20)
     degrades_only: bool = unchanged()
     enabled: bool = unchanged()
@@ -386,7 +386,9 @@ class ImpactedSystemOut(Schema):
     tier: int
     kind: str
     effect: Literal["failed", "fails", "degrades"]
-    via: list[int] = Field(..., description="The path of systems the failure came through.")
+    via: list[int] = Field(
+        ..., description="The impacted systems it depends on that brought the failure to it."
+    )
     depth: int
 
 
@@ -405,6 +407,9 @@ class ImpactOut(Schema):
     sites: list[ImpactSiteOut]
     all_sites: bool
     audiences: list[str]
+    families: int = Field(
+        ..., description="About how many families (the largest family-facing system's estimate)."
+    )
 
 
 class UptimeOut(Schema):
