@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> None:
         # The demo shows detailed error pages; settings read DEBUG when Django starts.
         os.environ["DEBUG"] = "true"
         # The demo's health checks call the stand-in service on loopback, which checks may
-        # reach only when allowed. Set for this process and its worker child alone (they
-        # inherit the environment), only when the administrator has not chosen networks;
+        # reach only when allowed: settings add loopback for this process and its worker
+        # child alone (they inherit the environment), to whatever networks are configured;
         # `hatrack serve` and `hatrack worker` in production never pass through here.
-        os.environ.setdefault("HATRACK_CHECKS_INTERNAL_NETWORKS", "127.0.0.1/32")
+        os.environ["HATRACK_DEMO_LOOPBACK_CHECKS"] = "true"
         if not {"--no-serve", "-h", "--help"} & set(args):
             standin = start_standin()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hatrack.settings")

@@ -211,6 +211,9 @@ HATRACK_WORKER_STALE_AFTER = env.int("HATRACK_WORKER_STALE_AFTER", default=60)
 # administrator lists here (CIDR, comma separated, e.g. "10.0.0.0/8,192.168.10.0/24"):
 # nobody can point a check at an internal service through the pages or the API.
 HATRACK_CHECKS_INTERNAL_NETWORKS = env.list("HATRACK_CHECKS_INTERNAL_NETWORKS", default=[])
+# Set by `hatrack demo` only: its checks call the stand-in service on loopback.
+if env.bool("HATRACK_DEMO_LOOPBACK_CHECKS", default=False):
+    HATRACK_CHECKS_INTERNAL_NETWORKS = [*HATRACK_CHECKS_INTERNAL_NETWORKS, "127.0.0.1/32"]
 # Probes one worker runs at the same time (threads; each waits on the network).
 HATRACK_CHECKS_CONCURRENCY = env.int("HATRACK_CHECKS_CONCURRENCY", default=64)
 # Set to false on workers that should not run health checks (a dedicated import worker).

@@ -1,4 +1,5 @@
-"""`hatrack worker`: run background tasks (imports now; checks and mail later)."""
+"""`hatrack worker`: run background tasks and periodic jobs (imports, mail in and out, SLA
+warnings, incident escalation) and the health-check loop."""
 
 from __future__ import annotations
 
