@@ -66,6 +66,18 @@ class WebhookForm(forms.Form):
         assume_scheme="https",
         help_text="The incoming webhook address the chat service gave you (https://…).",
     )
+
+    def __init__(self, *args: Any, current_url_hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current_url_hint:
+            # The saved address is a secret: it is never sent back to the browser.
+            self.fields["url"].required = False
+            self.fields[
+                "url"
+            ].help_text = (
+                f"Saved: {current_url_hint} Leave empty to keep it, or paste a new address."
+            )
+
     format = forms.ChoiceField(label="Chat service", choices=WebhookFormat.choices)
     enabled = forms.BooleanField(required=False, initial=True, label="Send alerts here")
 

@@ -59,13 +59,21 @@ class Webhook(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    audit_exclude = ("updated_at",)
+    # The address often holds the chat service's secret: the audit trail records that it
+    # changed, never what it is (see services.alerting_settings.save_webhook).
+    audit_exclude = ("updated_at", "url")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def url_hint(self) -> str:
+        """The address without its secret part, for pages: scheme and host only."""
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}/…"
 
 
 class AlertEvent(models.TextChoices):

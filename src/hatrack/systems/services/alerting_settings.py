@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hatrack.core.audit import record_create, record_delete, record_update, snapshot
+from hatrack.core.audit import record_create, record_delete, record_event, record_update, snapshot
 from hatrack.core.roles import Role
 from hatrack.systems.models import OnDuty, SystemsSettings, Webhook, WebhookFormat
 from hatrack.systems.webhooks import DeliveryError, check_url
@@ -58,7 +58,9 @@ def save_webhook(
     enabled: bool = True,
     by: User,
 ) -> Webhook:
-    """Create a webhook, or change `webhook`. Only http(s) addresses are accepted."""
+    """Create a webhook, or change `webhook`. Only http(s) addresses are accepted. The
+    address is never written to the audit trail (it holds the chat service's secret);
+    a change of address is recorded as an event."""
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:
@@ -83,9 +85,12 @@ def save_webhook(
             record_create(webhook, by=by)
             return webhook
         before = snapshot(webhook)
+        moved = webhook.url != url
         webhook.name, webhook.url, webhook.format, webhook.enabled = name, url, format, enabled
         webhook.save()
         record_update(webhook, before, by=by)
+        if moved:
+            record_event(webhook, by=by, summary="Webhook address changed")
     return webhook
 
 

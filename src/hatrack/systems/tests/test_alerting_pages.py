@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.accounts.models import User
+from hatrack.core.models import AuditEntry
 from hatrack.systems.models import Alert, AlertEvent, OnDuty, SystemsSettings, Webhook
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,31 @@ def test_a_leader_changes_escalation_and_the_status_page_words(leader_client: Cl
 def test_webhook_tests_need_a_post(leader_client: Client) -> None:
     hook = Webhook.objects.create(name="Room", url="https://chat.example/x", format="json")
     assert leader_client.get(reverse("systems:webhook_test", args=[hook.pk])).status_code == 405
+
+
+def test_a_webhooks_secret_address_is_never_shown_or_audited_and_empty_keeps_it(
+    leader_client: Client,
+) -> None:
+    secret = "https://hooks.slack.com/services/T000/B000/s3cretT0ken"
+    hook = Webhook.objects.create(name="Tech room", url=secret, format="slack")
+    edit = reverse("systems:webhook_edit", args=[hook.pk])
+
+    page = leader_client.get(edit).content.decode()
+    assert "s3cretT0ken" not in page
+    assert "https://hooks.slack.com/…" in page
+
+    form = {"name": "Tech room", "url": "", "format": "slack", "enabled": "on"}
+    assert leader_client.post(edit, form).status_code == 302
+    hook.refresh_from_db()
+    assert hook.url == secret
+
+    moved = "https://hooks.slack.com/services/T000/B000/n3wT0ken"
+    assert leader_client.post(edit, {**form, "url": moved}).status_code == 302
+    hook.refresh_from_db()
+    assert hook.url == moved
+    trail = " ".join(
+        f"{entry.summary} {entry.changes}"
+        for entry in AuditEntry.objects.filter(object_id=str(hook.pk))
+    )
+    assert "Webhook address changed" in trail
+    assert "T0ken" not in trail

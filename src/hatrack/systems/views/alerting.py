@@ -100,21 +100,18 @@ def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _webhook_page(request: HttpRequest, webhook: Webhook | None) -> HttpResponse:
     initial = (
-        {
-            "name": webhook.name,
-            "url": webhook.url,
-            "format": webhook.format,
-            "enabled": webhook.enabled,
-        }
+        {"name": webhook.name, "format": webhook.format, "enabled": webhook.enabled}
         if webhook
         else None
     )
-    form: forms.Form = WebhookForm(posted(request), initial=initial)
+    hint = webhook.url_hint if webhook else ""
+    form: forms.Form = WebhookForm(posted(request), initial=initial, current_url_hint=hint)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if webhook and not fields["url"]:
+            fields["url"] = webhook.url  # left empty: keep the saved address
         try:
-            saved = services.save_webhook(
-                webhook=webhook, by=acting_user(request), **form.cleaned_data
-            )
+            saved = services.save_webhook(webhook=webhook, by=acting_user(request), **fields)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
