@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from hatrack.directory.models import FundingSource, Person, Site, Vendor
 
@@ -190,6 +191,9 @@ class System(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("systems:system_detail", args=[self.pk])
 
     @property
     def display_public_name(self) -> str:

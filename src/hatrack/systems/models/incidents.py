@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from hatrack.systems.models.catalog import System
 
@@ -146,6 +147,10 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        """The incident's page (a linked ticket's page links here)."""
+        return reverse("systems:incident_detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

@@ -182,6 +182,16 @@ def test_tickets_are_linked_by_reference_and_listed(leader_client, incident):
     assert reverse("servicedesk:ticket_detail", args=[second.pk]) in page
 
 
+def test_a_linked_tickets_page_leads_back_to_the_incident(leader_client, incident):
+    ticket = make_ticket()
+    leader_client.post(detail_url(incident, "incident_link_ticket"), {"ticket": ticket.reference})
+
+    page = leader_client.get(reverse("servicedesk:ticket_detail", args=[ticket.pk]))
+
+    assert detail_url(incident) in page.content.decode()
+    assert incident.reference in page.content.decode()
+
+
 def test_a_ticket_the_technician_cannot_see_is_refused_like_no_ticket(technician_client, incident):
     hidden = make_ticket()
 
