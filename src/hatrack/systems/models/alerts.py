@@ -178,6 +178,10 @@ class StatusNotice(models.Model):
         related_name="status_notice",
     )
     recipients = models.PositiveIntegerField(default=0)
+    # Progress of the mailing, batch by batch: the last subscriber id mailed, and when the
+    # last batch went. A mailing task that died resumes after `mailed_through`.
+    mailed_through = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

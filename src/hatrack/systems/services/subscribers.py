@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,15 +185,17 @@ def _notice_text(notice: StatusNotice) -> tuple[str, str]:
 
 
 def mail_status_notice(notice_id: int) -> int:
-    """Mail one notice to every active subscriber, in batches; returns how many.
+    """Mail one notice to every active subscriber, in batches; returns how many now.
 
-    A notice already mailed (recipients recorded) is left alone."""
+    Each batch is queued in the same transaction that records how far the mailing got,
+    so a task that dies mid-way resumes after the last subscriber mailed, and a finished
+    notice is left alone: nobody gets the same news twice."""
     notice = (
         StatusNotice.objects.select_related("update__incident", "maintenance")
         .filter(pk=notice_id)
         .first()
     )
-    if notice is None or notice.recipients:
+    if notice is None or notice.finished_at is not None:
         return 0
     subject, body = _notice_text(notice)
     if not subject:
@@ -200,18 +203,19 @@ def mail_status_notice(notice_id: int) -> int:
     active = StatusSubscriber.objects.filter(
         confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).order_by("id")
-    sent, after = 0, 0
-    while True:
-        batch = list(active.filter(id__gt=after).only("id", "email", "token")[:BATCH])
-        if not batch:
-            break
+    sent, after = 0, notice.mailed_through
+    while batch := list(active.filter(id__gt=after).only("id", "email", "token")[:BATCH]):
         drafts = [
             Draft(to=s.email, kind="status", subject=subject, body=_with_unsubscribe(body, s))
             for s in batch
         ]
-        sent += sum(1 for row in queue_drafts(drafts) if row is not None)
-        after = batch[-1].pk
-    StatusNotice.objects.filter(pk=notice.pk).update(recipients=sent)
+        with transaction.atomic():
+            queued = sum(1 for row in queue_drafts(drafts) if row is not None)
+            StatusNotice.objects.filter(pk=notice.pk).update(
+                mailed_through=batch[-1].pk, recipients=F("recipients") + queued
+            )
+        sent, after = sent + queued, batch[-1].pk
+    StatusNotice.objects.filter(pk=notice.pk).update(finished_at=timezone.now())
     return sent
 
 

@@ -138,6 +138,23 @@ def test_a_public_update_mails_active_subscribers_once_in_plain_words() -> None:
     assert "/status/unsubscribe/" in body
 
 
+def test_a_mailing_that_died_mid_way_resumes_after_the_last_subscriber_mailed() -> None:
+    first = active_subscriber("a@example.org")
+    active_subscriber("b@example.org")
+    alerts.alert_public_update(public_update())
+    notice = StatusNotice.objects.get()
+    # The task died after its first batch had been queued and recorded.
+    StatusNotice.objects.filter(pk=notice.pk).update(mailed_through=first.pk, recipients=1)
+
+    assert subscribers.mail_status_notice(notice.pk) == 1
+
+    assert list(OutboundMail.objects.filter(kind="status").values_list("to", flat=True)) == [
+        "b@example.org"
+    ]
+    notice.refresh_from_db()
+    assert notice.recipients == 2 and notice.finished_at is not None
+
+
 def test_internal_updates_and_private_incidents_mail_nobody() -> None:
     active_subscriber("a@example.org")
     alerts.alert_public_update(public_update(update_public=False))
