@@ -7,6 +7,7 @@ from hatrack.core import search as core_search
 from hatrack.core.permissions import can, requires
 from hatrack.directory import queries as directory
 from hatrack.servicedesk.search_sources import sources_for as servicedesk_sources
+from hatrack.systems.overview import systems_now
 from hatrack.workspace import dashboard
 from hatrack.workspace.navigation import HATS, hat
 
@@ -19,7 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
         hats = [h for h in HATS if h.coming and can(request.user, h.action)]
         context = {"hats": hats, "my_tickets": dashboard.my_recent_requests(request.user)}
         return render(request, "workspace/home_staff.html", context)
-    return render(request, "workspace/home.html", dashboard.home_context())
+    context = dashboard.home_context()
+    if can(request.user, "systems.view"):
+        context["systems_now"] = systems_now()
+    return render(request, "workspace/home.html", context)
 
 
 @requires("search.use")

@@ -139,3 +139,27 @@ def test_the_numbers_are_cached_until_a_service_changes_the_directory(
     with django_capture_on_commit_callbacks(execute=True):
         services.create_person(by=leader, given_name="New", family_name="Kid", role="student")
     assert viewer_client.get(HOME).context["summary"]["students"] == 6
+
+
+def test_readers_see_which_systems_are_down_and_the_open_incidents(technician_client):
+    from hatrack.systems.models import State
+    from hatrack.systems.tests.factories import make_incident, make_system
+
+    small_district()
+    sso = make_system(name="Single sign-on", state=State.DOWN)
+    make_system(name="Email", state=State.DEGRADED)
+    make_system(name="Payroll", state=State.OPERATIONAL)
+    make_incident(sso, title="Sign-in fails")
+
+    html = technician_client.get(HOME).content.decode()
+
+    assert "Systems right now" in html
+    assert "1 down, 1 degraded</a> of 3 systems" in html
+    assert "Sign-in fails" in html
+
+
+def test_staff_do_not_see_the_systems_card(staff_client):
+    from hatrack.systems.tests.factories import make_system
+
+    make_system(name="Single sign-on")
+    assert "Systems right now" not in staff_client.get(HOME).content.decode()
