@@ -163,4 +163,14 @@ def _line(title: str, points: list[tuple[datetime, int | None]]) -> str:
         x_value_formatter=lambda at: at.strftime("%d %b %H:%M"), truncate_label=-1,
     )  # fmt: skip
     chart.add("ms", points)
+    chart.x_labels = _time_labels(points)
     return chart_image(chart)
+
+
+def _time_labels(points: list[tuple[datetime, int | None]], count: int = 6) -> list[datetime]:
+    """A few evenly spaced times along the axis: pygal would label every point."""
+    if len(points) < 2:
+        return [at for at, _ in points]
+    first, last = points[0][0], points[-1][0]
+    step = (last - first) / (count - 1)
+    return [first + step * n for n in range(count)]

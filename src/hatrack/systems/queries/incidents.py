@@ -18,6 +18,7 @@ from hatrack.directory.models import Site
 from hatrack.servicedesk.models import TicketLink
 from hatrack.systems.models import (
     Alert,
+    Audience,
     Incident,
     IncidentRole,
     IncidentStatus,
@@ -117,6 +118,9 @@ def systems_by_role(incident: Incident) -> list[dict[str, Any]]:
     ]
 
 
+AUDIENCE_LABELS = dict(Audience.choices)
+
+
 def impact_summary(incident: Incident) -> dict[str, Any]:
     """The stored impact snapshot with names instead of ids."""
     impact = incident.impact or {}
@@ -133,7 +137,7 @@ def impact_summary(incident: Incident) -> dict[str, Any]:
         "people": impact.get("people", 0),
         "sites": sites,
         "all_sites": impact.get("all_sites", False),
-        "audiences": impact.get("audiences", []),
+        "audiences": [AUDIENCE_LABELS.get(a, a) for a in impact.get("audiences", [])],
     }
 
 
