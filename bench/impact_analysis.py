@@ -193,7 +193,24 @@ def run(runs: int, seed: int = 2) -> bool:
     print(f"warm impact_of(SSO alone):                     {sso_ms:8.1f} ms, reaches {reach:,}")
     ok = median < TARGET_MS
     print(f"target: median under {TARGET_MS} ms: {'met' if ok else 'NOT met'}")
+    whole_graph()
     return ok
+
+
+def whole_graph() -> None:
+    """The leader's report walks the whole graph: blast radius and single points of
+    failure for every system (no target in the issue; reported for the record)."""
+    from hatrack.systems import graph_risks
+
+    for name, analysis in (
+        ("blast_radius()", graph_risks.blast_radius),
+        ("single_points_of_failure()", graph_risks.single_points_of_failure),
+        ("cycles()", graph_risks.cycles),
+    ):
+        started = time.perf_counter()
+        rows = analysis()
+        print(f"{name + ', every system:':<47}{(time.perf_counter() - started) * 1000:8.1f} ms"
+              f" ({len(rows):,} rows)")  # fmt: skip
 
 
 def main() -> None:
