@@ -28,7 +28,10 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from hatrack.systems import insights_charts
+from hatrack.systems.graph_risks import blast_radius, single_points_of_failure
 from hatrack.systems.models import Incident, IncidentRole, IncidentSystem, System, Tier
+from hatrack.systems.uptime import uptime_percent
 
 CACHE_SECONDS = 600
 MONTHS = 12
@@ -99,8 +102,6 @@ def _systems() -> list[dict[str, Any]]:
 
 def _uptime(systems: list[dict[str, Any]], months: list[Month]) -> dict[int, list[float | None]]:
     """Each system's uptime percentage per month (None where it is not known)."""
-    from hatrack.systems.uptime import uptime_percent
-
     ids = [s["id"] for s in systems]
     by_system: dict[int, list[float | None]] = {pk: [] for pk in ids}
     for month in months:
@@ -160,8 +161,6 @@ def _incidents(
 
 
 def _blast(names: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    from hatrack.systems.graph_risks import blast_radius
-
     top = []
     for system_id, affected, people in blast_radius():
         if system_id in names and affected > 0:
@@ -174,8 +173,6 @@ def _blast(names: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 def _single_points() -> list[dict[str, Any]]:
     """The graph's single points of failure: id, name, tier, and how many tier 1 or 2
     systems (`critical`) and systems in all (`fails`) fail with each."""
-    from hatrack.systems.graph_risks import single_points_of_failure
-
     return [
         {
             "id": row["id"],
@@ -235,8 +232,6 @@ def cache_key(now: dt.datetime) -> str:
 def insights_for(*, fresh: bool = False, now: dt.datetime | None = None) -> dict[str, Any]:
     """The figures and charts with `computed_at`: from the cache unless `fresh` (or
     nothing was computed in the last CACHE_SECONDS)."""
-    from hatrack.systems import insights_charts
-
     now = now or timezone.now()
     key = cache_key(now)
     found: dict[str, Any] | None = None if fresh else cache.get(key)

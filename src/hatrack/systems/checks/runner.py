@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from hatrack.systems.checks.probes import ProbeResult, ProbeSpec, probe
 from hatrack.systems.models import Check, CheckResult, CheckState, Outage
+from hatrack.systems.services import outages
 from hatrack.systems.services.states import refresh_system_states
 
 logger = logging.getLogger("hatrack.checks")
@@ -201,7 +202,7 @@ def _succeeded(check: Check, result: ProbeResult, now: datetime, outage: Outage 
         return ""
     outage.ended_at = max(now, outage.started_at)
     outage.save(update_fields=["ended_at"])
-    _tell_incidents("check_recovered", check=check, outage=outage, now=now)
+    _tell_incidents(outages.check_recovered, check=check, outage=outage, now=now)
     return "recovered"
 
 
@@ -213,16 +214,14 @@ def _confirm_down(check: Check, now: datetime) -> None:
         detected_at=now,
         degraded=check.degrades_only,
     )
-    _tell_incidents("check_confirmed_down", check=check, outage=outage, now=now)
+    _tell_incidents(outages.check_confirmed_down, check=check, outage=outage, now=now)
 
 
-def _tell_incidents(hook: str, **kwargs: Any) -> None:
+def _tell_incidents(hook: Callable[..., Any], **kwargs: Any) -> None:
     """Call the incident service (`services.outages`); its failure is logged in a
     savepoint of its own and never loses the outage or stops the loop."""
-    from hatrack.systems.services import outages
-
     try:
         with transaction.atomic():
-            getattr(outages, hook)(**kwargs)
+            hook(**kwargs)
     except Exception:
-        logger.exception("The incident service failed on %s", hook)
+        logger.exception("The incident service failed on %s", hook.__name__)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hatrack.core.audit import record_create, record_event, record_update, snapshot
 from hatrack.servicedesk.models import Ticket, TicketLink
+from hatrack.systems import graph
 from hatrack.systems.models import (
     ImpactLevel,
     Incident,
@@ -31,7 +32,8 @@ from hatrack.systems.models import (
     SystemsSettings,
     UpdateKind,
 )
-from hatrack.systems.services.maintenance import refresh_states
+from hatrack.systems.services import alerts
+from hatrack.systems.services.states import refresh_system_states
 
 if TYPE_CHECKING:
     from hatrack.accounts.models import User
@@ -42,28 +44,9 @@ REOPEN_WITHIN = timedelta(hours=24)
 ACTIVE_ROLES = (IncidentRole.CAUSE, IncidentRole.JOINED)
 
 
-# --- The other helpers' modules (graph, alerts) --------------------------------------
-
-
-def depends_on_closure(system_id: int) -> set[int]:
-    """Every system `system_id` transitively needs."""
-    from hatrack.systems import graph
-
-    return set(graph.depends_on_closure(system_id))
-
-
 def impact_snapshot(system_ids: Iterable[int]) -> dict[str, Any]:
     """The impact analysis of these systems failing, as stored on the incident."""
-    from hatrack.systems import graph
-
     return dict(graph.impact_of(sorted(set(system_ids))).as_json())
-
-
-def alert(name: str, *args: Any) -> None:
-    """Call `services.alerts.<name>` (imported late: alerts reads incidents too)."""
-    from hatrack.systems.services import alerts
-
-    getattr(alerts, name)(*args)
 
 
 def lock_incidents() -> None:
@@ -145,10 +128,10 @@ def open_incident(
             created_by=by, created_at=now,
         )  # fmt: skip
         record_create(incident, by=by)
-        alert("alert_incident_opened", incident)
+        alerts.alert_incident_opened(incident)
         if first.public:
-            alert("alert_public_update", first)
-        refresh_states(affected, now=now)
+            alerts.alert_public_update(first)
+        refresh_system_states(affected, now=now)
     return incident
 
 
@@ -197,11 +180,11 @@ def post_update(
         if record_update(incident, before, by=by) is None:
             record_event(incident, by=by, summary="Posted an update")
         if was_open and not incident.is_open:
-            alert("alert_incident_resolved", incident)
+            alerts.alert_incident_resolved(incident)
         if update.public and incident.public:
-            alert("alert_public_update", update)
+            alerts.alert_public_update(update)
         if was_open != incident.is_open:
-            refresh_states(incident_systems(incident), now=now)
+            refresh_system_states(incident_systems(incident), now=now)
     return update
 
 

@@ -17,18 +17,11 @@ from django.utils import timezone
 
 from hatrack.core.audit import record_create, record_event, record_update, snapshot
 from hatrack.systems.models import MaintenanceWindow, System
+from hatrack.systems.services.alerts import announce_maintenance
+from hatrack.systems.services.states import refresh_system_states
 
 if TYPE_CHECKING:
     from hatrack.accounts.models import User
-
-
-def refresh_states(system_ids: Iterable[int], *, now: datetime | None = None) -> None:
-    """Recompute the systems' states (checks, open incidents, maintenance windows)."""
-    from hatrack.systems.services.states import refresh_system_states
-
-    ids = sorted(set(system_ids))
-    if ids:
-        refresh_system_states(ids, now=now)
 
 
 def in_maintenance(system_ids: Iterable[int], at: datetime) -> set[int]:
@@ -63,8 +56,6 @@ def _validate(
 
 
 def _announce(window: MaintenanceWindow) -> None:
-    from hatrack.systems.services.alerts import announce_maintenance
-
     if window.public:
         announce_maintenance(window)
 
@@ -94,7 +85,7 @@ def schedule_maintenance(
         window.systems.set(systems)
         record_create(window, by=by)
         _announce(window)
-        refresh_states(s.pk for s in systems)
+        refresh_system_states(s.pk for s in systems)
     return window
 
 
@@ -132,7 +123,7 @@ def update_maintenance(
             )
         if public and not was_public:
             _announce(window)
-        refresh_states(old_ids | new_ids)
+        refresh_system_states(old_ids | new_ids)
     return window
 
 
@@ -145,5 +136,5 @@ def cancel_maintenance(*, window: MaintenanceWindow, by: User | None) -> Mainten
         window.cancelled = True
         window.save(update_fields=["cancelled", "updated_at"])
         record_update(window, before, by=by)
-        refresh_states(window.systems.values_list("pk", flat=True))
+        refresh_system_states(window.systems.values_list("pk", flat=True))
     return window

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hatrack.core.audit import record_create, record_event, record_update, snapshot
+from hatrack.systems import graph
 from hatrack.systems.models import (
     OPEN_STATUSES,
     Check,
@@ -36,17 +37,17 @@ from hatrack.systems.models import (
     SystemsSettings,
     Tier,
 )
+from hatrack.systems.services import alerts
 from hatrack.systems.services.incidents import (
     ACTIVE_ROLES,
     add_event,
     add_roles,
-    alert,
-    depends_on_closure,
     impact_snapshot,
     incident_systems,
     lock_incidents,
 )
-from hatrack.systems.services.maintenance import in_maintenance, refresh_states
+from hatrack.systems.services.maintenance import in_maintenance
+from hatrack.systems.services.states import refresh_system_states
 
 
 def _public_words(system: System, *, degraded: bool) -> str:
@@ -152,9 +153,9 @@ def _open_from_check(*, check: Check, outage: Outage, now: datetime) -> Incident
         public=system.published, created_at=now,
     )  # fmt: skip
     record_create(incident, by=None)
-    alert("alert_incident_opened", incident)
+    alerts.alert_incident_opened(incident)
     if first.public:
-        alert("alert_public_update", first)
+        alerts.alert_public_update(first)
     return incident
 
 
@@ -164,11 +165,11 @@ def check_confirmed_down(*, check: Check, outage: Outage, now: datetime) -> Inci
     Sets outage.incident (or outage.in_maintenance) and saves the outage."""
     system = check.system
     with transaction.atomic():
-        needed = depends_on_closure(system.pk)
+        needed = graph.depends_on_closure(system.pk)
         if in_maintenance({system.pk} | needed, now):
             outage.in_maintenance = True
             outage.save(update_fields=["in_maintenance"])
-            refresh_states([system.pk], now=now)
+            refresh_system_states([system.pk], now=now)
             return None
         lock_incidents()
         found = _covering_incident(system.pk, needed)
@@ -179,7 +180,7 @@ def check_confirmed_down(*, check: Check, outage: Outage, now: datetime) -> Inci
             incident = _open_from_check(check=check, outage=outage, now=now)
         outage.incident = incident
         outage.save(update_fields=["incident"])
-        refresh_states(incident_systems(incident), now=now)
+        refresh_system_states(incident_systems(incident), now=now)
     return incident
 
 
@@ -190,7 +191,7 @@ def check_recovered(*, check: Check, outage: Outage, now: datetime) -> None:
     incident = outage.incident
     with transaction.atomic():
         if incident is None or not incident.is_open:
-            refresh_states([check.system_id], now=now)
+            refresh_system_states([check.system_id], now=now)
             return
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         add_event(incident, f"{check.system} passed its check {check.name} again.", now)
@@ -206,7 +207,7 @@ def check_recovered(*, check: Check, outage: Outage, now: datetime) -> None:
             incident.save(update_fields=["status", "recovered_at", "updated_at"])
             record_update(incident, before, by=None)
             add_event(incident, "All checks have recovered; monitoring.", now)
-        refresh_states(incident_systems(incident), now=now)
+        refresh_system_states(incident_systems(incident), now=now)
 
 
 def _resolve_quietly(incident_id: int, cutoff: datetime, now: datetime) -> bool:
@@ -235,10 +236,10 @@ def _resolve_quietly(incident_id: int, cutoff: datetime, now: datetime) -> bool:
             body=f"This incident is resolved: {names or 'the systems'} have been working "
             "normally again.", created_at=now,
         )  # fmt: skip
-        alert("alert_incident_resolved", incident)
+        alerts.alert_incident_resolved(incident)
         if update.public:
-            alert("alert_public_update", update)
-        refresh_states(incident_systems(incident), now=now)
+            alerts.alert_public_update(update)
+        refresh_system_states(incident_systems(incident), now=now)
     return True
 
 
@@ -269,7 +270,7 @@ def raise_outages_left_after_maintenance(*, now: datetime | None = None) -> int:
     ).select_related("check_ref__system")
     for outage in waiting:
         check = outage.check_ref
-        needed = depends_on_closure(check.system_id)
+        needed = graph.depends_on_closure(check.system_id)
         if in_maintenance({check.system_id} | needed, now):
             continue
         with transaction.atomic():

@@ -33,6 +33,7 @@ from hatrack.systems.models import (
 )
 from hatrack.systems.services import alerting_settings as services
 from hatrack.systems.services.alerts import read_acknowledge_token, send_test_alert
+from hatrack.systems.services.incidents import acknowledge_incident
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -216,8 +217,6 @@ def acknowledge_link(request: HttpRequest, token: str) -> HttpResponse:
             request, "systems/acknowledge_link.html", {"incident": incident, "other": True}
         )
     if request.method == "POST" and incident.acknowledged_at is None and incident.is_open:
-        from hatrack.systems.services.incidents import acknowledge_incident
-
         acknowledge_incident(incident=incident, by=acting_user(request))
         messages.success(request, f"You acknowledged {incident.reference}.")
         return redirect("systems:incident_detail", pk=incident.pk)
