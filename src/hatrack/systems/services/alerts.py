@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from hatrack.core.audit import record_event
@@ -64,11 +64,7 @@ def absolute(path: str) -> str:
 
 
 def incident_url(incident: Incident) -> str:
-    try:
-        path = reverse("systems:incident_detail", args=[incident.pk])
-    except NoReverseMatch:  # the incident pages are registered by their own module
-        path = f"/systems/incidents/{incident.pk}/"
-    return absolute(path)
+    return absolute(incident.get_absolute_url())
 
 
 def acknowledge_url(incident: Incident, user: User) -> str:
@@ -320,7 +316,7 @@ def _message(alert: Alert) -> webhooks.Message:
         return webhooks.Message(
             title="Hatrack test alert",
             text=f"This is a test of the webhook {alert.recipient}.",
-            link=absolute("/systems/alerting/"),
+            link=absolute(reverse("systems:alerting")),
             event=alert.event,
             reference="",
         )
